@@ -1,0 +1,10 @@
+# Writes option_data.cpp: one `std::string_view option_data_<name>()` per JSON file.
+set(content "// Generated from flags/data/*.json by embed_data.cmake. Do not edit.\n#include <string_view>\nnamespace llmcc {\n")
+string(REPLACE "|" ";" INPUTS "${INPUTS}")
+foreach(f ${INPUTS})
+  get_filename_component(name ${f} NAME_WE)
+  file(READ ${f} data)
+  string(APPEND content "std::string_view option_data_${name}() {\n  static const char text[] = R\"llmccjson(${data})llmccjson\";\n  return {text, sizeof(text) - 1};\n}\n")
+endforeach()
+string(APPEND content "} // namespace llmcc\n")
+file(WRITE ${OUT} "${content}")

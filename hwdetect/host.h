@@ -1,0 +1,44 @@
+// What machine are we on? CPUID (x86) or hwcaps (aarch64), caches and cores from
+// sysfs. Cheap enough to call on every compile (no processes are spawned).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace llmcc::hw {
+
+struct CacheLevel {
+  int level = 0;
+  std::string type; // "Data", "Instruction", "Unified"
+  long size_kb = 0;
+  int line_bytes = 0;
+  int shared_by = 0; // logical CPUs sharing it
+};
+
+struct HostInfo {
+  std::string arch;       // "x86_64", "aarch64"
+  std::string vendor;     // "GenuineIntel", "AuthenticAMD", ARM implementer name
+  int family = 0;         // CPUID display family (x86) / implementer id (arm)
+  int model = 0;          // CPUID display model / part number
+  int stepping = 0;
+  std::string model_name; // brand string
+  std::vector<std::string> isa; // sorted, lower case: "avx2", "avx512f", "bmi2", "fma", ...
+  std::string isa_level;  // "x86-64-v3", "x86-64-v4", "armv8-a", ...
+  std::vector<CacheLevel> caches;
+  int logical_cpus = 0;
+  int physical_cores = 0;
+
+  // Exact identity: vendor, family, model, stepping, ISA set and cache sizes.
+  // Two machines with the same fingerprint run the same code at the same speed.
+  std::string fingerprint() const; // 16 hex chars
+  // Coarse class for fallback lookups: same code runs, perhaps at other speeds.
+  std::string hw_class() const;    // e.g. "x86_64/AuthenticAMD/x86-64-v4"
+  nlohmann::json to_json() const;
+};
+
+HostInfo detect_host();
+bool has_isa(const HostInfo& host, const std::string& feature);
+
+} // namespace llmcc::hw

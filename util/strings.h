@@ -1,0 +1,24 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace llmcc {
+
+bool starts_with(std::string_view s, std::string_view prefix);
+bool ends_with(std::string_view s, std::string_view suffix);
+std::string trim(std::string_view s);
+std::vector<std::string> split(std::string_view s, char sep, bool skip_empty = true);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+std::string to_lower(std::string_view s);
+// Replaces every occurrence; used to strip checkout roots from text before hashing.
+std::string replace_all(std::string s, std::string_view from, std::string_view to);
+
+// Splits a command string the way a POSIX shell splits words (quotes and
+// backslashes), without expanding anything. Fails on unbalanced quotes.
+bool split_shell_words(std::string_view s, std::vector<std::string>& out, std::string* error);
+// Quotes an argv for display only (never executed through a shell).
+std::string quote_for_display(const std::vector<std::string>& argv);
+
+} // namespace llmcc
