@@ -1,0 +1,88 @@
+// A thin RAII layer over SQLite: a connection and prepared statements, with
+// errors as values. Nothing here knows llmcc's schema.
+#pragma once
+
+#include "util/expected.h"
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace llmcc {
+
+class Statement {
+public:
+  Statement() = default;
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : m_db(db), m_stmt(stmt, &sqlite3_finalize) {}
+
+  Statement& bind(int i, const std::string& v);
+  Statement& bind(int i, std::string_view v) { return bind(i, std::string(v)); }
+  Statement& bind(int i, const char* v) { return bind(i, std::string(v)); }
+  Statement& bind(int i, int64_t v);
+  Statement& bind(int i, int v) { return bind(i, static_cast<int64_t>(v)); }
+  Statement& bind(int i, double v);
+  Statement& bind_null(int i);
+  Statement& bind(int i, const std::optional<double>& v) { return v ? bind(i, *v) : bind_null(i); }
+
+  // true: a row is available; false: done.
+  Expected<bool> step();
+  // Runs to completion (for statements without rows).
+  Status run();
+  void reset();
+
+  std::string text(int col) const;
+  int64_t integer(int col) const;
+  double real(int col) const;
+  bool is_null(int col) const;
+
+private:
+  sqlite3* m_db = nullptr;
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> m_stmt{nullptr, &sqlite3_finalize};
+};
+
+class Database {
+public:
+  enum class Mode { ReadWrite, ReadOnly };
+  // Opens (creating for ReadWrite) and configures WAL, a busy timeout and
+  // foreign keys. Fails cleanly on unreadable or corrupt files.
+  static Expected<std::unique_ptr<Database>> open(const std::string& path, Mode mode,
+                                                  int busy_timeout_ms);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  Status exec(const std::string& sql);
+  Expected<Statement> prepare(const std::string& sql);
+  int64_t last_insert_id() const;
+  int changes() const;
+  std::string last_error() const;
+  // SQLite's primary result code of the last failure (SQLITE_BUSY, SQLITE_FULL, ...).
+  int last_error_code() const;
+  const std::string& path() const { return m_path; }
+  sqlite3* raw() { return m_db; }
+
+private:
+  Database(sqlite3* db, std::string path) : m_db(db), m_path(std::move(path)) {}
+  sqlite3* m_db;
+  std::string m_path;
+};
+
+// A transaction that rolls back unless committed. BEGIN IMMEDIATE takes the write
+// lock up front, so a busy database fails fast here instead of mid-way.
+class Transaction {
+public:
+  explicit Transaction(Database& db) : m_db(db) {}
+  ~Transaction();
+  Status begin_immediate();
+  Status begin_deferred();
+  Status commit();
+
+private:
+  Database& m_db;
+  bool m_open = false;
+};
+
+} // namespace llmcc

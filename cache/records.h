@@ -1,0 +1,68 @@
+// The rows llmcc keeps, as plain structs shared by the wrapper, the tuner and the CLI.
+#pragma once
+
+#include "flags/compiler_family.h"
+#include "flags/tune_config.h"
+#include "util/expected.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace llmcc {
+
+// One compile or link as the build ran it, so `llmcc tune` can replay or find it.
+struct CapturedCommand {
+  std::string kind; // "compile" or "link"
+  std::string cwd;
+  std::vector<std::string> argv; // argv[0] is the real compiler
+  std::string compiler;          // real compiler path
+  std::string source;            // compile: absolute source path
+  std::string output;            // absolute output path
+  std::string language;          // "c", "c++", ""
+  std::vector<std::string> inputs; // link: absolute object/archive/library inputs
+  std::string project_root;
+  int64_t updated = 0;
+
+  nlohmann::json to_json() const;
+  static Expected<CapturedCommand> from_json(const nlohmann::json& j);
+};
+
+struct CompilerIdentity {
+  std::string id; // hash of family, version, target and binary content
+  std::string path; // canonical path of the real compiler
+  long long mtime_ns = 0;
+  long long size = 0;
+  CompilerFamily family = CompilerFamily::Unknown;
+  std::string version; // "12.2.0", "14.0.6"
+  std::string target;  // "x86_64-linux-gnu"
+  std::string binary_hash;
+  std::string version_text; // first line of --version
+};
+
+struct WinnerRecord {
+  int64_t id = 0;
+  std::string tu_key;
+  std::string source_rel;  // project-relative source path
+  std::string source_base; // file name only (cheap pre-check on the compile path)
+  std::string compiler_id;
+  std::string host_fp;
+  std::string hw_class;
+  std::string objective = "time";
+  TuneConfig config;
+  double baseline = 0, best = 0;
+  double speedup = 1, speedup_low = 1, speedup_high = 1;
+  int64_t session_id = 0;
+  std::string rationale;
+  std::string origin = "local"; // local, bundle, remote
+  int64_t created = 0;
+
+  nlohmann::json to_json() const;
+  static Expected<WinnerRecord> from_json(const nlohmann::json& j);
+};
+
+int64_t now_unix();
+
+} // namespace llmcc

@@ -1,0 +1,105 @@
+// llmcc's database: what the wrapper records and looks up on every compile, and
+// what the tuner reads and writes. Compile-path operations use one short
+// transaction each; when the database stays busy past the timeout, callers spool
+// the record instead of waiting (see spool.h).
+#pragma once
+
+#include "cache/database.h"
+#include "cache/records.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llmcc {
+
+struct SessionRow {
+  int64_t id = 0;
+  std::string state; // running, interrupted, done
+  std::string build_dir;
+  nlohmann::json args;
+  nlohmann::json summary;
+  int64_t created = 0, updated = 0;
+};
+
+struct TrialRow {
+  int64_t id = 0;
+  int64_t session_id = 0;
+  std::string tu_key, source;
+  TuneConfig config;
+  std::string planner, op;
+  std::string verdict; // ok, compile_error, crash, timeout, mismatch, verify_failed, rejected, identical
+  std::string detail;
+  std::string objective;
+  std::optional<double> score, speedup, speedup_low, speedup_high;
+  nlohmann::json samples;
+  double compile_sec = 0;
+  std::string object_hash;
+  int64_t created = 0;
+};
+
+class Store {
+public:
+  static constexpr int kCompileBusyTimeoutMs = 1000;
+  static constexpr int kToolBusyTimeoutMs = 10000;
+
+  // Opens and migrates (ReadWrite) the database at `path`, creating its directory.
+  static Expected<std::unique_ptr<Store>> open(const std::string& path,
+                                               Database::Mode mode = Database::Mode::ReadWrite,
+                                               int busy_timeout_ms = kToolBusyTimeoutMs);
+
+  Database& db() { return *m_db; }
+
+  // --- compile path -------------------------------------------------------
+  // Records a command (if any) and bumps counters in one short transaction.
+  Status record(const std::optional<CapturedCommand>& command,
+                const std::map<std::string, int64_t>& counters);
+  Expected<std::optional<CompilerIdentity>> find_compiler(const std::string& path, long long mtime_ns,
+                                                          long long size);
+  Status put_compiler(const CompilerIdentity& c);
+  // Cheap pre-check: could any winner apply to a source of this name here?
+  Expected<bool> has_candidate_winner(const std::string& compiler_id, const std::string& host_fp,
+                                      const std::string& hw_class, const std::string& source_base);
+  Expected<std::optional<WinnerRecord>> find_winner_exact(const std::string& tu_key,
+                                                          const std::string& compiler_id,
+                                                          const std::string& host_fp);
+  Expected<std::optional<WinnerRecord>> find_winner_nearest(const std::string& source_rel,
+                                                            const std::string& compiler_id,
+                                                            const std::string& hw_class);
+
+  // --- tool side -------------------------------------------------------------
+  Expected<std::map<std::string, int64_t>> stats();
+  Status reset_stats();
+  Status put_host(const std::string& fingerprint, const std::string& hw_class, const nlohmann::json& info);
+  Expected<std::optional<std::string>> find_native(const std::string& compiler_id, const std::string& host_fp);
+  Status put_native(const std::string& compiler_id, const std::string& host_fp, const std::string& json);
+  Status put_tu(const std::string& tu_key, const std::string& source_rel, const std::string& compiler_id,
+                const std::string& base_flags);
+  Expected<int64_t> intern_config(const TuneConfig& config);
+  Status put_winner(const WinnerRecord& w);
+  Expected<std::vector<WinnerRecord>> winners();
+  Status delete_winner(int64_t id);
+
+  Expected<std::vector<CapturedCommand>> commands(const std::string& kind);
+  Expected<std::optional<CapturedCommand>> command_for_output(const std::string& kind,
+                                                              const std::string& output);
+  Expected<std::vector<CapturedCommand>> compiles_of_source(const std::string& source);
+
+  Expected<int64_t> create_session(const std::string& build_dir, const nlohmann::json& args);
+  Status update_session(int64_t id, const std::string& state, const nlohmann::json& summary);
+  Expected<std::optional<SessionRow>> session(int64_t id);
+  Expected<std::optional<SessionRow>> latest_session(const std::string& build_dir);
+  Expected<int64_t> add_trial(const TrialRow& t);
+  Expected<std::vector<TrialRow>> trials(int64_t session_id);
+  // Every trial ever run for this TU on this compiler (for transfer and dedup).
+  Expected<std::vector<TrialRow>> trials_for_tu(const std::string& tu_key);
+
+private:
+  explicit Store(std::unique_ptr<Database> db) : m_db(std::move(db)) {}
+  Expected<std::optional<WinnerRecord>> one_winner(Statement& st);
+  std::unique_ptr<Database> m_db;
+};
+
+} // namespace llmcc

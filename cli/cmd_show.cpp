@@ -1,0 +1,107 @@
+// llmcc show <source>: which config this TU gets on the next compile, and why.
+#include <fmt/format.h>
+
+#include "cli/tool.h"
+#include "flags/apply.h"
+#include "util/fs.h"
+#include "util/strings.h"
+#include "wrapper/compiler_lookup.h"
+#include "wrapper/tu_context.h"
+
+namespace llmcc::cli {
+
+void register_show(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out) {
+  auto* cmd = app.add_subcommand("show", "show which config a source file gets, and why");
+  auto source = std::make_shared<std::string>();
+  auto json = std::make_shared<bool>(false);
+  cmd->add_option("source", *source, "source file (as built through llmcc)")->required();
+  cmd->add_flag("--json", *json, "print JSON");
+  out.push_back({cmd, [&ctx, source, json] {
+                   Store* store = ctx.store();
+                   if (!store) {
+                     return 1;
+                   }
+                   std::string abs = fs::absolute(*source, fs::current_dir());
+                   std::string real = fs::real_path(abs);
+                   auto compiles = store->compiles_of_source(abs);
+                   if ((!compiles || compiles->empty()) && !real.empty() && real != abs) {
+                     compiles = store->compiles_of_source(real);
+                   }
+                   if (!compiles || compiles->empty()) {
+                     fmt::print(stderr,
+                                "llmcc: error: no compile of {} was recorded; build once through llmcc "
+                                "(CC=llmcc CXX=llmcc++) first\n",
+                                abs);
+                     return 1;
+                   }
+                   const CapturedCommand& cmd = compiles->front();
+                   TuContext tu;
+                   tu.cwd = cmd.cwd;
+                   tu.compiler_path = cmd.compiler;
+                   std::vector<std::string> args(cmd.argv.begin() + 1, cmd.argv.end());
+                   tu.args = classify_args(args, cmd.language == "c++", cmd.cwd);
+                   tu.source_abs = cmd.source;
+                   tu.output_abs = cmd.output;
+                   tu.project_root = find_project_root(cmd.source, ctx.config());
+                   tu.source_rel = fs::relative_to(cmd.source, tu.project_root).value_or(fs::base_name(cmd.source));
+                   auto id = compiler_identity(cmd.compiler, store);
+                   if (!id) {
+                     fmt::print(stderr, "llmcc: error: {}\n", id.error().message);
+                     return 1;
+                   }
+                   tu.compiler = *id;
+                   tu.host = hw::detect_host();
+                   Resolution r = resolve_config(store, ctx.config(), tu, /*always_compute_key=*/true);
+                   std::vector<std::string> final_cmd = cmd.argv;
+                   std::vector<std::string> dropped;
+                   if (r.config) {
+                     AppliedArgs applied = apply_config(tu.args.args, *r.config, tu.compiler.family);
+                     final_cmd = {cmd.compiler};
+                     final_cmd.insert(final_cmd.end(), applied.args.begin(), applied.args.end());
+                     dropped = applied.dropped;
+                   }
+                   if (*json) {
+                     nlohmann::json j = {{"source", cmd.source},
+                                         {"source_rel", tu.source_rel},
+                                         {"tu_key", r.tu_key},
+                                         {"compiler", {{"id", id->id}, {"path", id->path}, {"version", id->version}}},
+                                         {"host", tu.host.fingerprint()},
+                                         {"hw_class", tu.host.hw_class()},
+                                         {"how", r.how},
+                                         {"config", r.config ? r.config->to_json() : nlohmann::json(nullptr)},
+                                         {"notes", r.notes},
+                                         {"dropped", dropped},
+                                         {"command", final_cmd}};
+                     if (r.winner) {
+                       j["winner"] = r.winner->to_json();
+                     }
+                     fmt::print("{}\n", j.dump(2));
+                     return 0;
+                   }
+                   fmt::print("source:    {}\n", cmd.source);
+                   fmt::print("key:       {}\n", r.tu_key.empty() ? "-" : r.tu_key);
+                   fmt::print("compiler:  {} ({}, id {})\n", id->path, id->version_text, id->id);
+                   fmt::print("hardware:  {} ({})\n", tu.host.fingerprint(), tu.host.hw_class());
+                   fmt::print("lookup:\n");
+                   for (const auto& n : r.notes) {
+                     fmt::print("  - {}\n", n);
+                   }
+                   if (r.config) {
+                     fmt::print("config:    {} ({} match)\n", r.config->display(), r.how);
+                     if (r.winner) {
+                       fmt::print("evidence:  {:.3f}x [{:.3f}, {:.3f}] on {}, session {}\n", r.winner->speedup,
+                                  r.winner->speedup_low, r.winner->speedup_high, r.winner->objective,
+                                  r.winner->session_id);
+                     }
+                   } else {
+                     fmt::print("config:    none (compiled exactly as recorded)\n");
+                   }
+                   for (const auto& d : dropped) {
+                     fmt::print("not applied: {}\n", d);
+                   }
+                   fmt::print("command:   {}\n", quote_for_display(final_cmd));
+                   return 0;
+                 }});
+}
+
+} // namespace llmcc::cli

@@ -1,0 +1,49 @@
+// Shared plumbing for llmcc-tool subcommands: configuration, the database, output.
+#pragma once
+
+#include "cache/store.h"
+#include "config/config.h"
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace llmcc::cli {
+
+class ToolContext {
+public:
+  ToolContext();
+  const Config& config() const { return m_config; }
+  // Opens the database (ingesting spooled records first). Prints a clear error
+  // and returns null when it cannot be used.
+  Store* store();
+  // Same, but read-only and without creating anything.
+  Store* store_readonly();
+
+private:
+  Config m_config;
+  std::unique_ptr<Store> m_store;
+  bool m_tried = false;
+};
+
+// Each subcommand registers itself; `run` is called after parsing.
+using Runner = std::function<int()>;
+struct Subcommand {
+  CLI::App* app = nullptr;
+  Runner run;
+};
+
+void register_hw(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out);
+void register_stats(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out);
+void register_show(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out);
+void register_config(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out);
+void register_winners(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out);
+// Later subsystems add theirs here (tune, explain, cmake-import, export/import).
+void register_extensions(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out);
+
+// Formats a table with aligned columns (plain text, no colours).
+std::string format_table(const std::vector<std::vector<std::string>>& rows);
+
+} // namespace llmcc::cli
