@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace llmcc::hw {
@@ -39,6 +40,17 @@ struct HostInfo {
 };
 
 HostInfo detect_host();
+// Case-insensitive; names as in HostInfo::isa.
 bool has_isa(const HostInfo& host, const std::string& feature);
+
+// Building blocks of detect_host(), exposed so tests can check them on fixed input.
+
+// The x86-64 psABI micro-architecture level ("x86-64" .. "x86-64-v4") implied by an
+// ISA list spelled like HostInfo::isa (needs cx16 and sahf for v2).
+std::string x86_isa_level(const std::vector<std::string>& isa);
+// Number of CPUs in a kernel cpu list such as "0-3,8,10-11"; malformed parts count 0.
+int count_cpu_list(std::string_view list);
+// A sysfs cache size ("32K", "1024K", "32M") in KiB; 0 if unparsable.
+long parse_cache_size_kb(std::string_view text);
 
 } // namespace llmcc::hw
