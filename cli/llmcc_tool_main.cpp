@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   cli::register_show(app, ctx, subs);
   cli::register_config(app, ctx, subs);
   cli::register_winners(app, ctx, subs);
+  cli::register_tune(app, ctx, subs);
   cli::register_extensions(app, ctx, subs);
   app.add_subcommand("help", "print this help")->callback([&] { throw CLI::CallForHelp(); });
 

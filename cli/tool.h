@@ -3,6 +3,7 @@
 
 #include "cache/store.h"
 #include "config/config.h"
+#include "tuner/session.h"
 
 #include <CLI/CLI.hpp>
 
@@ -42,6 +43,12 @@ void register_config(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& o
 void register_winners(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out);
 // Later subsystems add theirs here (tune, explain, cmake-import, export/import).
 void register_extensions(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out);
+
+void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out);
+
+// The planners behind `llmcc tune --planner NAME`, and the default name.
+PlannerFactory planner_factory(ToolContext& ctx);
+std::string default_planner(const ToolContext& ctx);
 
 // Formats a table with aligned columns (plain text, no colours).
 std::string format_table(const std::vector<std::vector<std::string>>& rows);

@@ -1,0 +1,198 @@
+// llmcc tune: search per-TU configurations with benchmark feedback.
+#include <fmt/format.h>
+
+#include <csignal>
+#include <regex>
+
+#include "cli/tool.h"
+#include "tuner/session.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/process.h"
+#include "util/strings.h"
+
+namespace llmcc::cli {
+
+namespace {
+
+struct TuneArgs {
+  TuneOptions o;
+  std::string bench, verify, build_cmd, time;
+  bool resume = false;
+};
+
+// "20m", "90s", "1h30m", "45" (seconds).
+bool parse_duration(const std::string& text, double& seconds) {
+  static const std::regex re(R"(^\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s?)?\s*$)");
+  std::smatch m;
+  if (text.empty() || !std::regex_match(text, m, re)) {
+    return false;
+  }
+  seconds = 0;
+  if (m[1].matched) {
+    seconds += std::stod(m[1]) * 3600;
+  }
+  if (m[2].matched) {
+    seconds += std::stod(m[2]) * 60;
+  }
+  if (m[3].matched) {
+    seconds += std::stod(m[3]);
+  }
+  return seconds > 0;
+}
+
+void on_sigint(int) {
+  request_tune_stop();
+  if (tune_stop_requested()) {
+    const char msg[] = "\nllmcc: stopping after the current step (Ctrl-C again to abort it)...\n";
+    ssize_t ignored = ::write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)ignored;
+  }
+  static int count = 0;
+  if (++count >= 2) {
+    kill_running_children();
+  }
+}
+
+void print_summary(const TuneSummary& s) {
+  std::vector<std::vector<std::string>> rows = {{"TU", "STATUS", "BASELINE", "BEST", "GAIN [95% CI]", "TRIALS", "CONFIG"}};
+  auto fmt_score = [&](double v) {
+    if (v <= 0) {
+      return std::string("-");
+    }
+    if (s.objective == "time") {
+      return fmt::format("{:.4f}s", v);
+    }
+    if (s.objective == "size") {
+      return fmt::format("{:.0f} B", v);
+    }
+    return fmt::format("{:.4g}", v);
+  };
+  for (const auto& t : s.tus) {
+    bool tuned = t.status == "tuned";
+    rows.push_back({t.source_rel, t.status, fmt_score(t.baseline), tuned ? fmt_score(t.best) : "-",
+                    tuned ? fmt::format("{:.3f}x [{:.3f}, {:.3f}]", t.speedup, t.speedup_low, t.speedup_high) : "-",
+                    std::to_string(t.trials), tuned ? t.config : t.reason});
+  }
+  fmt::print("\n{}", format_table(rows));
+  if (s.program_measured) {
+    fmt::print("\nwhole program vs the plain build: {:.3f}x [{:.3f}, {:.3f}]\n", s.program_speedup, s.program_low,
+               s.program_high);
+  }
+  for (const auto& n : s.notes) {
+    fmt::print("note: {}\n", n);
+  }
+  fmt::print("session {} {} after {} trials in {:.0f}s\n", s.session_id, s.state, s.trials, s.seconds);
+  if (s.state == "interrupted") {
+    fmt::print("resume with: llmcc tune --resume\n");
+  }
+}
+
+} // namespace
+
+void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out) {
+  auto* cmd = app.add_subcommand("tune", "find faster per-TU configurations for a program and keep them");
+  cmd->footer("Example:\n  llmcc tune --build-dir build --bench \"build/bench_matmul --size 512\" --budget 30\n"
+              "Build the program through llmcc first (CC=llmcc CXX=llmcc++) so its compiles and link are "
+              "recorded.\nWinners are stored in the database; the build directory is left rebuilt with them.");
+  auto a = std::make_shared<TuneArgs>();
+  a->o.planner = default_planner(ctx);
+  cmd->add_option("--build-dir", a->o.build_dir, "the build directory of the program")->default_val(".");
+  cmd->add_option("--bench", a->bench, "benchmark command, e.g. \"build/bench --n 100\" (run without a shell)");
+  cmd->add_option("--bench-format", a->o.bench_format, "auto, gbench (Google Benchmark JSON), time, wall, regex")
+      ->check(CLI::IsMember({"auto", "gbench", "time", "wall", "regex"}));
+  cmd->add_option("--bench-regex", a->o.bench_regex, "read the score from the output: first capture group");
+  cmd->add_flag("--higher-is-better", a->o.higher_is_better, "the regex score is a throughput");
+  cmd->add_option("--verify", a->verify, "command that must exit 0 for every candidate (tests)");
+  cmd->add_option("--compare-output", a->o.compare_output, "compare each candidate's output with the baseline's")
+      ->check(CLI::IsMember({"auto", "yes", "no"}));
+  cmd->add_option("--objective", a->o.objective, "time, size or instructions (callgrind; deterministic)")
+      ->check(CLI::IsMember({"time", "size", "instructions"}));
+  cmd->add_option("--budget", a->o.budget, "candidate trials in total")->check(CLI::Range(1, 100000));
+  cmd->add_option("--time", a->time, "stop after this long, e.g. 20m");
+  cmd->add_option("--tu", a->o.tus, "tune only these sources (repeatable); default: the hot TUs");
+  cmd->add_option("--max-tus", a->o.max_tus, "at most this many hot TUs")->check(CLI::Range(1, 1000));
+  cmd->add_option("--target", a->o.target, "build target that produces the benchmark (cmake --build)");
+  cmd->add_option("--binary", a->o.binary, "the benchmark's binary, if --bench runs a script");
+  cmd->add_option("--build-cmd", a->build_cmd, "command that rebuilds the program (default: ninja/make/cmake --build)");
+  cmd->add_option("--planner", a->o.planner, "builtin, random, llm or hybrid");
+  cmd->add_option("--seed", a->o.seed, "random seed of the planner");
+  cmd->add_option("--repeats", a->o.repeats, "interleaved runs per candidate (time objective)")->check(CLI::Range(2, 100));
+  cmd->add_option("--min-gain", a->o.min_gain, "smallest gain worth keeping (0.01 = 1%)");
+  cmd->add_flag("--allow-unsafe-math", a->o.allow_unsafe_math, "also try -ffast-math and kin (changes FP results)");
+  cmd->add_flag("--resume", a->resume, "continue the last interrupted session of --build-dir");
+  cmd->add_flag("--dry-run", a->o.dry_run, "show the plan (binary, TUs, budget), run nothing");
+  cmd->add_flag("--json", a->o.json, "print the summary as JSON");
+  cmd->add_flag("-q,--quiet", a->o.quiet, "no progress output");
+
+  out.push_back({cmd, [&ctx, a] {
+                   Store* store = ctx.store();
+                   if (!store) {
+                     return 1;
+                   }
+                   TuneOptions o = a->o;
+                   std::string err;
+                   if (a->resume) {
+                     std::string dir = fs::real_path(o.build_dir);
+                     auto last = store->latest_session(dir);
+                     if (!last || !*last) {
+                       log::error("no tuning session recorded for {}", dir.empty() ? o.build_dir : dir);
+                       return 1;
+                     }
+                     if ((*last)->state == "done") {
+                       log::error("the last session ({}) of {} finished; nothing to resume", (*last)->id, dir);
+                       return 1;
+                     }
+                     bool json = o.json, quiet = o.quiet;
+                     o = TuneOptions::from_json((*last)->args);
+                     o.resume_session = (*last)->id;
+                     o.json = json;
+                     o.quiet = quiet;
+                   } else {
+                     if (a->bench.empty()) {
+                       log::error("--bench is required (the command that runs the benchmark)");
+                       return 2;
+                     }
+                     if (!split_shell_words(a->bench, o.bench, &err) ||
+                         (!a->verify.empty() && !split_shell_words(a->verify, o.verify, &err)) ||
+                         (!a->build_cmd.empty() && !split_shell_words(a->build_cmd, o.build_cmd, &err))) {
+                       log::error("cannot parse a command: {}", err);
+                       return 2;
+                     }
+                     if (!a->time.empty() && !parse_duration(a->time, o.time_limit_sec)) {
+                       log::error("--time {}: expected a duration like 90s, 20m or 1h", a->time);
+                       return 2;
+                     }
+                     if (!o.bench_regex.empty()) {
+                       try {
+                         std::regex check(o.bench_regex);
+                       } catch (const std::regex_error& e) {
+                         log::error("--bench-regex: {}", e.what());
+                         return 2;
+                       }
+                     }
+                   }
+                   std::signal(SIGINT, on_sigint);
+                   auto summary = run_tune_session(o, ctx.config(), *store, planner_factory(ctx));
+                   std::signal(SIGINT, SIG_DFL);
+                   if (!summary) {
+                     log::error("{}", summary.error().message);
+                     return 1;
+                   }
+                   if (o.json) {
+                     fmt::print("{}\n", summary->to_json().dump(2));
+                   } else if (summary->state == "dry-run") {
+                     for (const auto& n : summary->notes) {
+                       fmt::print("{}\n", n);
+                     }
+                     for (const auto& t : summary->tus) {
+                       fmt::print("  tune {}: {}\n", t.source_rel, t.reason);
+                     }
+                   } else {
+                     print_summary(*summary);
+                   }
+                   return summary->state == "interrupted" ? 130 : 0;
+                 }});
+}
+
+} // namespace llmcc::cli

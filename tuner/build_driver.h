@@ -1,0 +1,58 @@
+// Rebuilding the program with one TU compiled under a trial config.
+//
+// The build tool does the work (ninja, make, cmake --build): the TU's object is
+// removed and the tool rebuilds it, re-archives whatever static library holds it
+// and relinks, exactly as the user's build would. The trial config reaches the
+// compile through the wrapper (LLMCC_TRIAL_FILE). Without a build tool, the
+// captured compile and link are replayed, which only works for objects linked
+// directly (not through an archive).
+#pragma once
+
+#include "cache/records.h"
+#include "flags/tune_config.h"
+#include "tuner/program_map.h"
+#include "util/expected.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llmcc {
+
+struct BuildResult {
+  bool ok = false;
+  std::string log; // tail of the build output on failure
+  double seconds = 0;
+  std::string object_hash; // of the TU's object after the build
+  std::string binary_hash; // of the program binary after the build
+};
+
+class BuildDriver {
+public:
+  // `build_cmd` overrides detection (argv). `target` narrows cmake --build.
+  static Expected<BuildDriver> create(const std::string& build_dir, const ProgramMap& program,
+                                      const std::vector<std::string>& build_cmd, const std::string& target,
+                                      const std::string& work_dir);
+
+  // Rebuilds with `config` applied to `tu` (nullopt: the TU's plain flags).
+  BuildResult rebuild(const CapturedCommand& tu, const std::optional<TuneConfig>& config);
+  // Rebuilds all of `tus` with their plain flags (the session's starting point).
+  BuildResult rebuild_plain(const std::vector<CapturedCommand>& tus);
+  // Rebuilds the given TUs with no override: the wrapper applies the database's winners.
+  BuildResult rebuild_with_winners(const std::vector<CapturedCommand>& tus);
+
+  std::string describe() const; // "ninja -C build bench" / "replay"
+
+private:
+  BuildResult run_build(const std::vector<CapturedCommand>& tus, const std::string& trial_json,
+                        const CapturedCommand* hashed_tu);
+  std::string m_build_dir;
+  std::vector<std::string> m_build_cmd; // empty: replay
+  ProgramMap m_program;
+  std::string m_work_dir;
+  std::string m_llmcc; // the wrapper binary, for replay
+};
+
+std::string find_llmcc_binary();
+
+} // namespace llmcc
