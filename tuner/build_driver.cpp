@@ -47,6 +47,7 @@ Expected<BuildDriver> BuildDriver::create(const std::string& build_dir, const Pr
   } else if (fs::exists(build_dir + "/Makefile") || fs::exists(build_dir + "/makefile") ||
              fs::exists(build_dir + "/GNUmakefile")) {
     d.m_build_cmd = {"make", "-C", build_dir};
+    d.m_make_env = true;
   } else {
     for (const auto& tu : program.tus) {
       if (tu.via != "object") {
@@ -83,6 +84,10 @@ BuildResult BuildDriver::run_build(const std::vector<CapturedCommand>& tus, cons
       return r;
     }
   }
+  std::string seen_file = trial_file.empty() ? "" : trial_file + ".seen";
+  if (!seen_file.empty()) {
+    std::remove(seen_file.c_str());
+  }
   // Removing the objects is what makes any build tool recompile exactly these TUs.
   for (const auto& tu : tus) {
     std::remove(tu.output.c_str());
@@ -113,6 +118,11 @@ BuildResult BuildDriver::run_build(const std::vector<CapturedCommand>& tus, cons
     } else {
       o.env_unset.push_back("LLMCC_TRIAL_FILE");
     }
+    if (m_make_env && !m_llmcc.empty()) {
+      // Plain Makefiles pick the compiler from CC/CXX: the user ran `make CC=llmcc`.
+      o.env_set["CC"] = m_llmcc;
+      o.env_set["CXX"] = m_llmcc + "++";
+    }
     auto p = run_process(o);
     if (!p) {
       r.log = p.error().message;
@@ -125,6 +135,18 @@ BuildResult BuildDriver::run_build(const std::vector<CapturedCommand>& tus, cons
     }
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!seen_file.empty()) {
+    std::string seen = fs::read_file(seen_file).value_or("");
+    for (const auto& tu : tus) {
+      if (seen.find(tu.source + "\n") == std::string::npos) {
+        r.log = fmt::format("the rebuild compiled {} without going through llmcc, so a trial config "
+                            "cannot reach it. Pass --build-cmd with the command that builds through llmcc "
+                            "(e.g. \"make CC=llmcc\")",
+                            tu.source);
+        return r;
+      }
+    }
+  }
   if (hashed_tu) {
     auto h = hash_file_hex(hashed_tu->output);
     if (!h) {

@@ -51,6 +51,7 @@ private:
   ProgramMap m_program;
   std::string m_work_dir;
   std::string m_llmcc; // the wrapper binary, for replay
+  bool m_make_env = false; // plain make: pass CC/CXX=llmcc in the environment
 };
 
 std::string find_llmcc_binary();

@@ -618,6 +618,7 @@ TuResult Session::tune_tu(TuState& tu, int budget) {
   const double threshold = deterministic() ? m_o.min_gain / 10 : m_o.min_gain;
   const int pairs = deterministic() ? 1 : std::max(2, m_o.repeats);
   auto tu_started = Clock::now();
+  std::map<std::string, TrialOutcome> measured_objects; // object hash -> outcome
 
   while (done < budget && !g_stop && !out_of_time()) {
     auto proposals = planner->propose(1);
@@ -648,6 +649,12 @@ TuResult Session::tune_tu(TuState& tu, int budget) {
         out.verdict = "identical";
         out.detail = "same object code as the baseline";
         out.speedup = out.speedup_low = out.speedup_high = 1.0;
+      } else if (auto seen = measured_objects.find(b.object_hash); seen != measured_objects.end()) {
+        // Same code as an earlier candidate: same program, same verdict; no need to run it again.
+        out = seen->second;
+        out.config = p.config;
+        out.op = p.op;
+        out.detail = "same object code as an earlier candidate";
       } else if (b.binary_hash == base_build.binary_hash) {
         res.status = "failed";
         res.reason = fmt::format("the TU's object changed but {} did not: the build command does not relink "
@@ -699,6 +706,10 @@ TuResult Session::tune_tu(TuState& tu, int budget) {
     }
     if (out.verdict != "ok" && out.verdict != "identical") {
       ++res.failed_trials;
+    }
+    if (!object_hash.empty() && (out.verdict == "ok" || out.verdict == "mismatch" || out.verdict == "crash" ||
+                                 out.verdict == "verify_failed")) {
+      measured_objects.emplace(object_hash, out);
     }
     std::vector<double> samples = cand_scores;
     record_trial(tu, p, out, samples, compile_sec, object_hash, planner->name());
@@ -763,7 +774,8 @@ TuResult Session::tune_tu(TuState& tu, int budget) {
   m_progress.clear();
   if (!winner) {
     res.status = g_stop ? "interrupted" : "no_gain";
-    res.reason = candidates.empty() ? "no candidate passed verification"
+    res.reason = candidates.empty() ? (res.failed_trials == 0 ? "every candidate compiled to the baseline's code"
+                                                              : "no candidate both compiled and passed verification")
                                     : fmt::format("best candidate {:.3f}x was not confirmed as a real gain",
                                                   candidates.front().speedup);
     // Leave the TU as the user's build makes it.

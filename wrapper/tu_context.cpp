@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include "cache/store.h"
@@ -100,6 +103,22 @@ std::optional<std::optional<TuneConfig>> trial_override(const std::string& sourc
   return std::nullopt;
 }
 
+void note_trial_seen(const std::string& source_abs) {
+  const char* file = std::getenv("LLMCC_TRIAL_FILE");
+  if (!file || !*file) {
+    return;
+  }
+  // O_APPEND keeps concurrent lines whole; the tuner reads this to prove that
+  // its rebuild really went through llmcc.
+  int fd = ::open((std::string(file) + ".seen").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd >= 0) {
+    std::string line = source_abs + "\n";
+    ssize_t ignored = ::write(fd, line.data(), line.size());
+    (void)ignored;
+    ::close(fd);
+  }
+}
+
 // -fno-math-errno only changes programs that read errno after a libm call; a TU
 // whose own source never mentions errno cannot do that (see docs/design.md).
 static void drop_errno_math_if_needed(TuneConfig& config, const TuContext& tu, Resolution& r) {
@@ -134,6 +153,7 @@ Resolution resolve_config(Store* store, const Config& config, const TuContext& t
 
   std::string trial_error;
   if (auto forced = trial_override(tu.source_abs, &trial_error)) {
+    note_trial_seen(tu.source_abs);
     if (!*forced) {
       r.how = "baseline";
       r.notes.push_back("tuning session: plain compile (baseline)");

@@ -58,5 +58,7 @@ Resolution resolve_config(Store* store, const Config& config, const TuContext& t
 // Returns nullopt if the file has no entry for this source.
 std::optional<std::optional<TuneConfig>> trial_override(const std::string& source_abs,
                                                         std::string* error);
+// Appends the source to "$LLMCC_TRIAL_FILE.seen".
+void note_trial_seen(const std::string& source_abs);
 
 } // namespace llmcc
