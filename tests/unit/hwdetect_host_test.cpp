@@ -126,21 +126,6 @@ TEST(HostDetect, ToJsonHasEveryField) {
   EXPECT_EQ(j["caches"].size(), host.caches.size());
 }
 
-TEST(HostDetect, FastEnoughForEveryCompile) {
-  // The budget is well under 1 ms; the bound is loose so loaded or sanitized CI
-  // machines pass, yet it still catches a process spawn or a /proc/cpuinfo scan.
-  std::vector<double> ms;
-  for (int i = 0; i < 11; ++i) {
-    auto t0 = std::chrono::steady_clock::now();
-    HostInfo host = detect_host();
-    auto t1 = std::chrono::steady_clock::now();
-    ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
-    EXPECT_FALSE(host.arch.empty());
-  }
-  std::sort(ms.begin(), ms.end());
-  EXPECT_LT(ms[ms.size() / 2], 5.0);
-}
-
 TEST(HostFingerprint, IgnoresCoreCountsAndBrand) {
   HostInfo host = detect_host();
   HostInfo other = host;
