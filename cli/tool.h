@@ -45,6 +45,7 @@ void register_winners(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& 
 void register_extensions(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out);
 
 void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out);
+void register_cmake_import(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out);
 
 // The planners behind `llmcc tune --planner NAME`, and the default name.
 PlannerFactory planner_factory(ToolContext& ctx);
