@@ -51,9 +51,13 @@ Error exec_replace(const std::vector<std::string>& argv) {
   if (argv.empty()) {
     return Error{"empty command"};
   }
+  return exec_replace(argv[0], argv);
+}
+
+Error exec_replace(const std::string& path, const std::vector<std::string>& argv) {
   auto args = c_argv(argv);
-  ::execv(argv[0].c_str(), args.data());
-  return Error{fmt::format("cannot execute {}: {}", argv[0], std::strerror(errno))};
+  ::execv(path.c_str(), args.data());
+  return Error{fmt::format("cannot execute {}: {}", path, std::strerror(errno))};
 }
 
 namespace {

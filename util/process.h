@@ -42,6 +42,8 @@ Expected<ProcessResult> run_process(const ProcessOptions& options);
 
 // Replaces the current process (the wrapper's fast path). Returns only on failure.
 Error exec_replace(const std::vector<std::string>& argv);
+// Same, running `path` with `argv` (argv[0] may be the name the user typed).
+Error exec_replace(const std::string& path, const std::vector<std::string>& argv);
 
 // Kills the process group of any child started by run_process (for Ctrl-C).
 void kill_running_children();

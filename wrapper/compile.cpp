@@ -53,8 +53,12 @@ private:
   std::optional<CapturedCommand> m_command;
 };
 
+// argv[0] stays what the user typed in launcher mode (gcc prints it back in
+// -v/-### output); the path is the resolved real compiler.
+std::string g_exec_path;
+
 [[noreturn]] void exec_or_die(const std::vector<std::string>& argv) {
-  Error e = exec_replace(argv);
+  Error e = exec_replace(g_exec_path.empty() ? argv[0] : g_exec_path, argv);
   log::error("{}", e.message);
   std::exit(127);
 }
@@ -97,7 +101,8 @@ int run_compiler(const Invocation& inv) {
     }
     compiler = *found;
   }
-  std::vector<std::string> original = {compiler};
+  g_exec_path = compiler;
+  std::vector<std::string> original = {inv.launcher ? inv.compiler : compiler};
   original.insert(original.end(), inv.args.begin(), inv.args.end());
 
   // 2. Guard against a "real compiler" that leads back to llmcc.
@@ -145,6 +150,7 @@ int run_compiler(const Invocation& inv) {
     c.kind = "link";
     c.cwd = cwd;
     c.argv = original;
+    c.argv[0] = compiler;
     c.compiler = compiler;
     c.output = abs_path(args.output, cwd);
     for (const auto& in : args.inputs) {
@@ -173,6 +179,7 @@ int run_compiler(const Invocation& inv) {
   c.kind = "compile";
   c.cwd = cwd;
   c.argv = original;
+  c.argv[0] = compiler;
   c.compiler = compiler;
   c.source = tu.source_abs;
   c.output = tu.output_abs;
