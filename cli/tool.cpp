@@ -14,14 +14,18 @@ ToolContext::ToolContext() : m_config(Config::load(fs::current_dir())) {
   }
 }
 
+static void explain_db_error(const std::string& message) {
+  log::error("{}", message);
+  log::error("llmcc keeps compiling without it; move the file away to start a new database "
+             "(winners can be re-imported from a bundle)");
+}
+
 Store* ToolContext::store() {
   if (!m_tried) {
     m_tried = true;
     auto s = Store::open(m_config.db_path(), Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
     if (!s) {
-      log::error("{}", s.error().message);
-      log::error("llmcc keeps compiling without it; move the file away to start a new database "
-                 "(winners can be re-imported from a bundle)");
+      explain_db_error(s.error().message);
       return nullptr;
     }
     m_store = std::move(*s);
@@ -44,7 +48,7 @@ Store* ToolContext::store_readonly() {
   if (!s) {
     auto ro = Store::open(m_config.db_path(), Database::Mode::ReadOnly, Store::kToolBusyTimeoutMs);
     if (!ro) {
-      log::error("{}", s.error().message);
+      explain_db_error(s.error().message);
       return nullptr;
     }
     m_store = std::move(*ro);
