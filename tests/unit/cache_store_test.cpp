@@ -1,0 +1,181 @@
+#include "cache/schema.h"
+#include "cache/spool.h"
+#include "cache/store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+using namespace llmcc;
+
+namespace {
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char tmpl[] = "/tmp/llmcc-store-XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+CapturedCommand compile_of(const std::string& src) {
+  CapturedCommand c;
+  c.kind = "compile";
+  c.cwd = "/b";
+  c.argv = {"/usr/bin/cc", "-O2", "-c", src, "-o", src + ".o"};
+  c.compiler = "/usr/bin/cc";
+  c.source = src;
+  c.output = src + ".o";
+  c.language = "c";
+  return c;
+}
+
+WinnerRecord winner(const std::string& key, const std::string& rel, const std::string& host, const std::string& cls) {
+  WinnerRecord w;
+  w.tu_key = key;
+  w.source_rel = rel;
+  w.source_base = std::filesystem::path(rel).filename();
+  w.compiler_id = "gcc12";
+  w.host_fp = host;
+  w.hw_class = cls;
+  w.config.opt_level = "-O3";
+  w.config.options = {"-funroll-loops"};
+  w.speedup = 1.2;
+  return w;
+}
+
+} // namespace
+
+TEST(Store, CreatesSchemaInWalMode) {
+  TempDir d;
+  auto s = Store::open(d.path + "/sub/llmcc.db");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  auto v = schema_version((*s)->db());
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(*v, kSchemaVersion);
+  auto st = (*s)->db().prepare("PRAGMA journal_mode");
+  ASSERT_TRUE(st.ok());
+  ASSERT_TRUE(*st->step());
+  EXPECT_EQ(st->text(0), "wal");
+}
+
+TEST(Store, RecordsCommandsAndCountersIdempotently) {
+  TempDir d;
+  auto s = Store::open(d.path + "/llmcc.db");
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE((*s)->record(compile_of("/src/a.c"), {{"compile.plain", 1}}).ok());
+  ASSERT_TRUE((*s)->record(compile_of("/src/a.c"), {{"compile.plain", 1}}).ok()); // a rebuild
+  ASSERT_TRUE((*s)->record(std::nullopt, {{"passthrough.probe", 3}}).ok());
+  auto compiles = (*s)->commands("compile");
+  ASSERT_TRUE(compiles.ok());
+  ASSERT_EQ(compiles->size(), 1u);
+  EXPECT_EQ(compiles->front().argv.back(), "/src/a.c.o");
+  auto stats = (*s)->stats();
+  EXPECT_EQ((*stats)["compile.plain"], 2);
+  EXPECT_EQ((*stats)["passthrough.probe"], 3);
+}
+
+TEST(Store, ExactThenNearestWinnerLookup) {
+  TempDir d;
+  auto s = Store::open(d.path + "/llmcc.db");
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE((*s)->put_winner(winner("k1", "src/hot.c", "hostA", "x86_64/V/v3")).ok());
+  EXPECT_TRUE(*(*s)->has_candidate_winner("gcc12", "hostA", "-", "hot.c"));
+  EXPECT_TRUE(*(*s)->has_candidate_winner("gcc12", "hostB", "x86_64/V/v3", "hot.c"));
+  EXPECT_FALSE(*(*s)->has_candidate_winner("gcc12", "hostB", "x86_64/V/v4", "hot.c"));
+  EXPECT_FALSE(*(*s)->has_candidate_winner("clang14", "hostA", "x86_64/V/v3", "hot.c"));
+  auto exact = (*s)->find_winner_exact("k1", "gcc12", "hostA");
+  ASSERT_TRUE(exact.ok() && exact->has_value());
+  EXPECT_EQ((*exact)->config.display(), "-O3 -funroll-loops");
+  EXPECT_FALSE((*(*s)->find_winner_exact("k1", "gcc12", "hostB")).has_value());
+  auto nearest = (*s)->find_winner_nearest("src/hot.c", "gcc12", "x86_64/V/v3");
+  ASSERT_TRUE(nearest.ok() && nearest->has_value());
+  // Re-tuning replaces the winner rather than adding a second one.
+  auto w = winner("k1", "src/hot.c", "hostA", "x86_64/V/v3");
+  w.config.options = {"-fno-unroll-loops"};
+  ASSERT_TRUE((*s)->put_winner(w).ok());
+  EXPECT_EQ((*s)->winners()->size(), 1u);
+}
+
+TEST(Store, CorruptFileIsAnErrorNotACrash) {
+  TempDir d;
+  std::ofstream(d.path + "/llmcc.db") << std::string(4096, 'x');
+  auto s = Store::open(d.path + "/llmcc.db");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("not a database"), std::string::npos) << s.error().message;
+}
+
+TEST(Store, NewerSchemaIsRefusedAndKept) {
+  TempDir d;
+  {
+    auto s = Store::open(d.path + "/llmcc.db");
+    ASSERT_TRUE(s.ok());
+    ASSERT_TRUE((*s)->db().exec("PRAGMA user_version = 999").ok());
+  }
+  auto s = Store::open(d.path + "/llmcc.db");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("newer"), std::string::npos);
+}
+
+TEST(Store, FullDatabaseFailsTheWriteCleanly) {
+  TempDir d;
+  auto s = Store::open(d.path + "/llmcc.db");
+  ASSERT_TRUE(s.ok());
+  // What a full disk looks like to SQLite: no page can be added.
+  auto pages = (*s)->db().prepare("PRAGMA page_count");
+  ASSERT_TRUE(*pages->step());
+  ASSERT_TRUE((*s)->db().exec("PRAGMA max_page_count = " + std::to_string(pages->integer(0))).ok());
+  Status st = Status::success();
+  for (int i = 0; i < 200 && st.ok(); ++i) {
+    st = (*s)->record(compile_of("/src/file_with_a_long_name_" + std::to_string(i) + ".c"), {{"compile.plain", 1}});
+  }
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("full"), std::string::npos) << st.message();
+}
+
+TEST(Spool, RecordsWaitInFilesAndAreIngestedOnce) {
+  TempDir d;
+  std::string spool = d.path + "/spool";
+  ASSERT_TRUE(spool_record(spool, compile_of("/src/b.c"), {{"compile.plain", 1}, {"capture.spooled", 1}}).ok());
+  ASSERT_TRUE(spool_record(spool, std::nullopt, {{"passthrough.probe", 1}}).ok());
+  std::ofstream(spool + "/garbage.json") << "{not json";
+  auto s = Store::open(d.path + "/llmcc.db");
+  ASSERT_TRUE(s.ok());
+  SpoolIngest in = ingest_spool(**s, spool);
+  EXPECT_EQ(in.ingested, 2);
+  EXPECT_EQ(in.malformed, 1);
+  EXPECT_TRUE(std::filesystem::exists(spool + "/bad/garbage.json")); // kept, not deleted
+  EXPECT_EQ(ingest_spool(**s, spool).ingested, 0);
+  EXPECT_EQ((*(*s)->stats())["compile.plain"], 1);
+  EXPECT_EQ((*s)->commands("compile")->size(), 1u);
+}
+
+TEST(Store, ManyWritersFromThreadsLoseNothing) {
+  TempDir d;
+  std::string path = d.path + "/llmcc.db";
+  ASSERT_TRUE(Store::open(path).ok());
+  std::vector<std::thread> threads;
+  std::atomic<int> spooled{0};
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        auto s = Store::open(path, Database::Mode::ReadWrite, Store::kCompileBusyTimeoutMs);
+        auto cmd = compile_of("/src/t" + std::to_string(t) + "_" + std::to_string(i) + ".c");
+        if (!s.ok() || !(*s)->record(cmd, {{"compile.plain", 1}}).ok()) {
+          ASSERT_TRUE(spool_record(d.path + "/spool", cmd, {{"compile.plain", 1}}).ok());
+          ++spooled;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) {
+    th.join();
+  }
+  auto s = Store::open(path);
+  ingest_spool(**s, d.path + "/spool");
+  EXPECT_EQ((*s)->commands("compile")->size(), 320u);
+  EXPECT_EQ((*(*s)->stats())["compile.plain"], 320);
+}

@@ -1,0 +1,72 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+using namespace llmcc;
+
+namespace {
+struct TempTree {
+  std::string root;
+  TempTree() {
+    char tmpl[] = "/tmp/llmcc-config-XXXXXX";
+    root = ::mkdtemp(tmpl);
+  }
+  ~TempTree() { std::filesystem::remove_all(root); }
+};
+} // namespace
+
+TEST(Config, PrecedenceEnvOverProjectOverUserOverDefault) {
+  TempTree t;
+  std::filesystem::create_directories(t.root + "/proj/sub");
+  std::ofstream(t.root + "/user.conf") << "lookup = exact\ncapture = false\nllm_model = user-model\n";
+  std::ofstream(t.root + "/proj/.llmcc.conf") << "# project\ncapture = true\nllm_model = project-model\n";
+  ::setenv("LLMCC_CONFIG", (t.root + "/user.conf").c_str(), 1);
+  ::setenv("LLMCC_LLM_MODEL", "env-model", 1);
+  Config c = Config::load(t.root + "/proj/sub");
+  ::unsetenv("LLMCC_CONFIG");
+  ::unsetenv("LLMCC_LLM_MODEL");
+  EXPECT_EQ(c.str("llm_model"), "env-model");
+  EXPECT_EQ(c.get("llm_model").origin, ConfigOrigin::Environment);
+  EXPECT_TRUE(c.flag("capture"));
+  EXPECT_EQ(c.get("capture").origin, ConfigOrigin::ProjectFile);
+  EXPECT_EQ(c.str("lookup"), "exact");
+  EXPECT_EQ(c.get("lookup").origin, ConfigOrigin::UserFile);
+  EXPECT_EQ(c.str("allow_unsafe_math"), "false");
+  EXPECT_EQ(c.get("allow_unsafe_math").origin, ConfigOrigin::Default);
+  EXPECT_EQ(c.project_file(), t.root + "/proj/.llmcc.conf");
+}
+
+TEST(Config, UnknownKeysWarnAndSetRejectsThem) {
+  TempTree t;
+  std::ofstream(t.root + "/.llmcc.conf") << "bogus = 1\nno equals sign\n";
+  Config c = Config::load(t.root);
+  EXPECT_EQ(c.warnings().size(), 2u);
+  EXPECT_FALSE(Config::set_in_file(t.root + "/x.conf", "bogus", "1").ok());
+}
+
+TEST(Config, SetAndUnsetKeepOtherLines) {
+  TempTree t;
+  std::string f = t.root + "/dir/llmcc.conf";
+  ASSERT_TRUE(Config::set_in_file(f, "lookup", "exact").ok());
+  ASSERT_TRUE(Config::set_in_file(f, "capture", "false").ok());
+  ASSERT_TRUE(Config::set_in_file(f, "lookup", "nearest").ok());
+  ASSERT_TRUE(Config::unset_in_file(f, "capture").ok());
+  std::ifstream in(f);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(text, "lookup = nearest\n");
+  EXPECT_FALSE(Config::set_in_file(f, "lookup", "a\nb").ok());
+}
+
+TEST(Config, CacheDirFollowsXdgAndDbOverride) {
+  ::setenv("LLMCC_DIR", "/x/y", 1);
+  Config c = Config::load("/");
+  EXPECT_EQ(c.db_path(), "/x/y/llmcc.db");
+  ::setenv("LLMCC_DB", "/z/other.db", 1);
+  EXPECT_EQ(Config::load("/").db_path(), "/z/other.db");
+  ::unsetenv("LLMCC_DIR");
+  ::unsetenv("LLMCC_DB");
+}
