@@ -125,6 +125,12 @@ Expected<ProcessResult> run_process(const ProcessOptions& o) {
   std::string exe = o.argv[0];
   bool search_path = exe.find('/') == std::string::npos;
 
+  // A child that exits without reading its input must not kill us with SIGPIPE.
+  static const bool sigpipe_ignored = [] {
+    ::signal(SIGPIPE, SIG_IGN);
+    return true;
+  }();
+  (void)sigpipe_ignored;
   auto start = std::chrono::steady_clock::now();
   pid_t pid = ::fork();
   if (pid < 0) {
@@ -133,6 +139,7 @@ Expected<ProcessResult> run_process(const ProcessOptions& o) {
   if (pid == 0) {
     // Own process group, so a timeout or Ctrl-C can kill the whole tree.
     ::setpgid(0, 0);
+    ::signal(SIGPIPE, SIG_DFL);
     int devnull = ::open("/dev/null", O_RDWR);
     ::dup2(o.stdin_data ? in_r.fd : devnull, 0);
     if (o.capture_stdout) {
