@@ -6,10 +6,12 @@
 #   include(/path/to/llmcc/cmake-module/llmcc.cmake)
 #
 #   llmcc_enable([TARGETS <target>...] [LANGUAGES C CXX])
-#     With TARGETS, sets <LANG>_COMPILER_LAUNCHER on those targets. Without, sets
-#     CMAKE_<LANG>_COMPILER_LAUNCHER in the calling directory scope, so every
-#     target created after the call (here and in subdirectories) compiles through
-#     llmcc. LANGUAGES defaults to C and CXX.
+#     With TARGETS, sets <LANG>_COMPILER_LAUNCHER (and, with CMake 3.21 or newer,
+#     <LANG>_LINKER_LAUNCHER) on those targets. Without, sets the matching
+#     CMAKE_<LANG>_..._LAUNCHER variables in the calling directory scope, so every
+#     target created after the call (here and in subdirectories) compiles and
+#     links through llmcc. LANGUAGES defaults to C and CXX. Links are recorded so
+#     `llmcc tune` knows which objects make up the benchmark.
 #
 #   llmcc_add_tuning(TARGET <bench-executable>
 #                    [BENCH_ARGS <arg>...] [VERIFY_COMMAND <cmd> <arg>...]
@@ -59,31 +61,38 @@ function(llmcc_enable)
   if(NOT ARG_LANGUAGES)
     set(ARG_LANGUAGES C CXX)
   endif()
+  set(kinds COMPILER)
+  if(NOT CMAKE_VERSION VERSION_LESS 3.21)
+    list(APPEND kinds LINKER)
+  endif()
   foreach(lang IN LISTS ARG_LANGUAGES)
     # When llmcc already is the compiler (CC=llmcc), a launcher would wrap it twice.
     _llmcc_is_llmcc(already "${CMAKE_${lang}_COMPILER}")
     if(already)
       continue()
     endif()
-    if(ARG_TARGETS)
-      foreach(target IN LISTS ARG_TARGETS)
-        if(NOT TARGET ${target})
-          message(FATAL_ERROR "llmcc_enable: no target named '${target}'")
+    foreach(kind IN LISTS kinds)
+      set(property ${lang}_${kind}_LAUNCHER)
+      if(ARG_TARGETS)
+        foreach(target IN LISTS ARG_TARGETS)
+          if(NOT TARGET ${target})
+            message(FATAL_ERROR "llmcc_enable: no target named '${target}'")
+          endif()
+          get_target_property(existing ${target} ${property})
+          if(existing AND NOT existing STREQUAL LLMCC_EXECUTABLE)
+            # llmcc must see the real compiler as its next word; chaining another
+            # launcher (ccache) behind it would make that launcher "the compiler".
+            message(WARNING "llmcc_enable: replacing ${property} '${existing}' of ${target}")
+          endif()
+          set_property(TARGET ${target} PROPERTY ${property} "${LLMCC_EXECUTABLE}")
+        endforeach()
+      else()
+        if(CMAKE_${property} AND NOT CMAKE_${property} STREQUAL LLMCC_EXECUTABLE)
+          message(WARNING "llmcc_enable: replacing CMAKE_${property} '${CMAKE_${property}}'")
         endif()
-        get_target_property(existing ${target} ${lang}_COMPILER_LAUNCHER)
-        if(existing AND NOT existing STREQUAL LLMCC_EXECUTABLE)
-          # llmcc must see the real compiler as its next word; chaining another
-          # launcher (ccache) behind it would make that launcher "the compiler".
-          message(WARNING "llmcc_enable: replacing ${lang}_COMPILER_LAUNCHER '${existing}' of ${target}")
-        endif()
-        set_property(TARGET ${target} PROPERTY ${lang}_COMPILER_LAUNCHER "${LLMCC_EXECUTABLE}")
-      endforeach()
-    else()
-      if(CMAKE_${lang}_COMPILER_LAUNCHER AND NOT CMAKE_${lang}_COMPILER_LAUNCHER STREQUAL LLMCC_EXECUTABLE)
-        message(WARNING "llmcc_enable: replacing CMAKE_${lang}_COMPILER_LAUNCHER '${CMAKE_${lang}_COMPILER_LAUNCHER}'")
+        set(CMAKE_${property} "${LLMCC_EXECUTABLE}" PARENT_SCOPE)
       endif()
-      set(CMAKE_${lang}_COMPILER_LAUNCHER "${LLMCC_EXECUTABLE}" PARENT_SCOPE)
-    endif()
+    endforeach()
   endforeach()
 endfunction()
 
