@@ -172,3 +172,24 @@ TEST(ReplyParser, RationaleIsSanitised) {
   EXPECT_LE(why.size(), 410u);
   EXPECT_EQ(why.rfind("line one [31mred [0m zzz", 0), 0u) << why;
 }
+
+TEST(ReplyParser, ClangKnobsAndPipelinesGoThroughTheAllowListToo) {
+  SearchSpace space = SearchSpace::build(CompilerFamily::Clang, SafetyPolicy{});
+  std::set<std::string> tried;
+  ReplyRules rules;
+  rules.family = CompilerFamily::Clang;
+  rules.space = &space;
+  rules.tried = &tried;
+  json hostile = json::array({candidate("-O2", {"-mllvm -load=/tmp/x.so"}), candidate("-O2", {"-Xclang", "-load"}),
+                              candidate("-O2", {"-fpass-plugin=/tmp/p.so"}),
+                              json{{"opt", "-O2"}, {"options", json::array()}, {"pipeline", "function(evil-pass)"}}});
+  auto r = parse_reply(reply(hostile), rules);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(r->accepted.empty());
+  EXPECT_EQ(r->rejected_counts[kRejectNotAllowed], 4);
+  // gcc has no pipelines at all.
+  Fixture f;
+  auto g = parse_reply(reply(json{{"opt", "-O2"}, {"options", json::array()}, {"pipeline", "function(sroa)"}}), f.rules());
+  ASSERT_TRUE(g.ok());
+  EXPECT_TRUE(g->accepted.empty());
+}
