@@ -1,0 +1,46 @@
+# CMake with llmcc as the compiler: CC=llmcc CXX=llmcc++ (the real compilers
+# from LLMCC_CC/LLMCC_CXX), for both CMake examples, gcc and clang, with Ninja
+# and with Unix Makefiles. Outputs must equal plain builds'; llmcc must capture
+# every TU and link of the build (CMake's configure-time compiler checks go to
+# a separate database).
+source "$(dirname "$0")/build_systems_common.bash"
+
+if ! command -v cmake >/dev/null || ! command -v ninja >/dev/null; then
+  echo "SKIP: cmake and ninja are needed"
+  exit 77
+fi
+
+p=0
+for pair in "${PAIRS[@]}"; do
+  p=$((p + 1))
+  e=0
+  read -r cc cxx <<<"$pair"
+  export LLMCC_CC="$cc" LLMCC_CXX="$cxx"
+  for example in cmake-library mixed-c-cxx; do
+    generators=("Ninja" "Unix Makefiles")
+    # Alternate so each compiler and each example meets both generators.
+    generator="${generators[$(((p + e) % 2))]}"
+    e=$((e + 1))
+    label="CC=llmcc $example $cc ($generator)"
+    plain_reference "$example" "$cc" "$cxx" || continue
+    ref="$REF"
+    note "$label"
+    dir="$WORK/env-$example-$cc"
+    fresh_db "env-configure-$example-$cc"
+    CC=llmcc CXX=llmcc++ run_quiet cmake -S "$EXAMPLES/$example" -B "$dir" -G "$generator" "${NO_BENCH[@]}" ||
+      continue
+    # CMake identified the real compiler behind the wrapper.
+    want_id=GNU
+    [[ "$cc" == clang ]] && want_id=Clang
+    grep -q "^CMAKE_CXX_COMPILER_ID:.*=$want_id\$\|CMAKE_CXX_COMPILER_ID \"$want_id\"" \
+      "$dir"/CMakeFiles/*/CMakeCXXCompiler.cmake ||
+      fail "$label: CMake did not identify $cxx behind llmcc++"
+    fresh_db "env-$example-$cc"
+    run_quiet cmake --build "$dir" -j2 || continue
+    check_cmake_build "$label" "$example" "$dir" "$ref"
+  done
+done
+unset LLMCC_CC LLMCC_CXX
+
+note "done"
+finish
