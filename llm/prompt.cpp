@@ -213,8 +213,17 @@ std::string hardware_summary(const nlohmann::json& hw) {
     return "(unknown)";
   }
   std::string out;
-  out += fmt::format("CPU: {} ({}, {})\n", json_text(hw, "model_name"), json_text(hw, "vendor"),
-                     json_text(hw, "arch"));
+  std::vector<std::string> cpu;
+  for (const char* key : {"vendor", "arch"}) {
+    if (std::string v = json_text(hw, key); !v.empty()) {
+      cpu.push_back(v);
+    }
+  }
+  std::string model = json_text(hw, "model_name");
+  if (!model.empty() || !cpu.empty()) {
+    out += "CPU: " + (model.empty() ? join(cpu, ", ") : model + (cpu.empty() ? "" : " (" + join(cpu, ", ") + ")")) +
+           "\n";
+  }
   if (std::string level = json_text(hw, "isa_level"); !level.empty()) {
     out += "ISA level: " + level + "\n";
   }
