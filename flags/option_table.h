@@ -5,10 +5,13 @@
 #pragma once
 
 #include "flags/compiler_family.h"
+#include "util/expected.h"
 
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace llmcc {
@@ -23,6 +26,9 @@ struct FlagSpec {
   std::vector<std::string> values; // enum values
   long min = 0, max = 0;           // int range (inclusive)
   bool searchable = true;          // false: allowed when applied, never proposed by the built-in search
+  // Options this one switches on as a side effect (-ffast-math implies -fno-math-errno):
+  // their groups gate it too, and a user's semantic flag among them blocks it.
+  std::vector<std::string> implies;
 };
 
 struct ParamSpec {
@@ -30,6 +36,18 @@ struct ParamSpec {
   long min = 0, max = 0;
   long default_value = 0;
   std::string group;
+  // When non-empty, the only accepted values (knobs that misbehave off powers of two).
+  std::vector<long> values;
+
+  bool accepts(long v) const;
+};
+
+// Spellings that make the compiler warn (and so break -Werror builds) when combined,
+// e.g. gcc's -fprefetch-loop-arrays with -Os. `with` holds -O levels or option spellings.
+struct OptionConflict {
+  std::string option;
+  std::vector<std::string> with;
+  std::string reason;
 };
 
 struct OptionTable {
@@ -40,7 +58,14 @@ struct OptionTable {
   std::vector<ParamSpec> params;            // gcc --param=name=N
   std::vector<ParamSpec> mllvm;             // clang -mllvm -name=N
   std::vector<std::string> march_values;    // "native" plus generic levels; cpus checked by pattern
+  std::vector<std::string> mtune_values;    // "generic", "native", ... (-mtune and -march differ here)
+  std::vector<std::string> cpus;            // cpu names both -march= and -mtune= accept
   std::vector<std::string> passes;          // clang: pass names allowed in a pipeline
+  // clang: the pass-manager level of each pass ("module", "cgscc", "function", "loop"),
+  // so a pipeline cannot put a pass where opt would abort.
+  std::map<std::string, std::string> pass_levels;
+  std::vector<std::string> mssa_passes;     // loop passes that only run inside loop-mssa(...)
+  std::vector<OptionConflict> conflicts;
   std::vector<std::string> unsafe_groups;   // groups off by default
   // Flags a user may set for semantics (never flipped by a config), e.g.
   // "-fwrapv", "-fno-strict-aliasing", "-fno-exceptions", "-fPIC".
@@ -49,8 +74,17 @@ struct OptionTable {
   const FlagSpec* find_flag(const std::string& positive_name) const;
   const ParamSpec* find_param(const std::string& name) const;
   const ParamSpec* find_mllvm(const std::string& name) const;
+  bool is_unsafe_group(const std::string& group) const;
+  // True when `option` matches an entry of semantic_flags ("-fstack-protector*" is a prefix pattern).
+  bool is_semantic(const std::string& option) const;
+  // The conflicts that name `option` on either side, as (other spelling, reason) pairs.
+  std::vector<std::pair<std::string, std::string>> conflicts_of(const std::string& option) const;
 };
 
+// Parsed once per family from the embedded data; Unknown gives an empty table. Data
+// that fails to parse also gives an empty table (fail closed: nothing is allowed).
 const OptionTable& option_table(CompilerFamily family);
+// The same parser, for tests and tools that load table text themselves.
+Expected<OptionTable> parse_option_table(std::string_view json_text, CompilerFamily family);
 
 } // namespace llmcc

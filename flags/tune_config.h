@@ -27,7 +27,8 @@ struct TuneConfig {
   std::vector<std::string> argv_tokens() const;
   // Stable text with options sorted and deduplicated: equal configs, equal text.
   std::string canonical() const;
-  // Short human form, e.g. "-O3 -funroll-loops -march=native".
+  // Short human form, e.g. "-O3 -funroll-loops -march=native"; a pipeline shows as
+  // "passes=<pipeline>" and an empty config as "(default)".
   std::string display() const;
   nlohmann::json to_json() const;
   // Strict: unknown keys or wrong types are errors (input may be hostile).
