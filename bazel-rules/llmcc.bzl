@@ -77,7 +77,11 @@ def _llmcc_tune_impl(ctx):
     else:
         target = "//%s:%s" % (label.package, label.name)
 
-    tune_args = ["--target", label.name, "--objective", ctx.attr.objective]
+    # Only what the BUILD file sets: llmcc rejects an option given twice, so
+    # anything left unset here can still be passed after `bazel run ... --`.
+    tune_args = ["--target", label.name]
+    if ctx.attr.objective:
+        tune_args += ["--objective", ctx.attr.objective]
     if ctx.attr.budget > 0:
         tune_args += ["--budget", str(ctx.attr.budget)]
     if ctx.attr.time:
@@ -117,7 +121,7 @@ _llmcc_tune = rule(
         "bench_args": attr.string_list(),
         "verify": attr.string_list(),
         "verify_tests": attr.string_list(),
-        "objective": attr.string(default = "time", values = ["time", "size", "instructions"]),
+        "objective": attr.string(default = "", values = ["", "time", "size", "instructions"]),
         "budget": attr.int(default = 0),
         "time": attr.string(),
         "planner": attr.string(),
@@ -137,7 +141,7 @@ def llmcc_tune(
         bench_args = [],
         verify = [],
         verify_tests = [],
-        objective = "time",
+        objective = "",
         budget = 0,
         time = "",
         planner = "",
@@ -157,8 +161,10 @@ def llmcc_tune(
         workspace.
       verify_tests: test labels; verification runs `bazel test` on them with the
         same output base and bazel_args as the rebuilds (preferred over verify).
-      objective: time, size or instructions.
+      objective: time, size or instructions ("": llmcc's default, time).
       budget: number of trials (0: llmcc's default).
+        Options left unset can be given at run time instead:
+        `bazel run //:tune -- --objective size --budget 4`.
       time: wall-clock limit, e.g. "20m".
       planner: llmcc planner (builtin, random, llm, hybrid).
       seed: planner seed (-1: llmcc's default).

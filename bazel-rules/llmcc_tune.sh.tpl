@@ -18,12 +18,22 @@ join_words() {
   printf '%s' "$out"
 }
 
-# Reuse the Bazel server and output base that built this script (it lives under
-# <output_base>/execroot/): another output base would mean a cold rebuild.
+# Reuse the Bazel server that built this script (it lives under
+# <output_base>/execroot/). Another output base would mean a cold rebuild, and
+# startup options other than the server's would make Bazel restart it on every
+# nested call, so repeat the ones the server records in its command line.
 self="$(readlink -f "${BASH_SOURCE[0]}")"
 bazel_cmd=(bazel)
 if [[ "$self" == */execroot/* ]]; then
-  bazel_cmd+=(--output_base="${self%%/execroot/*}")
+  output_base="${self%%/execroot/*}"
+  if [[ -r "$output_base/server/cmdline" ]]; then
+    while IFS= read -r -d '' arg; do
+      case "$arg" in
+        --output_user_root=* | --max_idle_secs=*) bazel_cmd+=("$arg") ;;
+      esac
+    done <"$output_base/server/cmdline"
+  fi
+  bazel_cmd+=(--output_base="$output_base")
 fi
 bazel_args=(%{bazel_args})
 # Actions only see variables passed with --action_env; the wrapper reads the
