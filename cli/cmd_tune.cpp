@@ -19,6 +19,7 @@ struct TuneArgs {
   TuneOptions o;
   std::string bench, verify, build_cmd, time;
   bool resume = false;
+  int64_t llm_budget = 0;
 };
 
 // "20m", "90s", "1h30m", "45" (seconds).
@@ -116,6 +117,7 @@ void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
   cmd->add_option("--binary", a->o.binary, "the benchmark's binary, if --bench runs a script");
   cmd->add_option("--build-cmd", a->build_cmd, "command that rebuilds the program (default: ninja/make/cmake --build)");
   cmd->add_option("--planner", a->o.planner, "builtin, random, llm or hybrid");
+  cmd->add_option("--llm-budget", a->llm_budget, "tokens the LLM planner may spend in this session");
   cmd->add_option("--seed", a->o.seed, "random seed of the planner");
   cmd->add_option("--repeats", a->o.repeats, "interleaved runs per candidate (time objective)")->check(CLI::Range(2, 100));
   cmd->add_option("--min-gain", a->o.min_gain, "smallest gain worth keeping (0.01 = 1%)");
@@ -173,7 +175,7 @@ void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                      }
                    }
                    std::signal(SIGINT, on_sigint);
-                   auto summary = run_tune_session(o, ctx.config(), *store, planner_factory(ctx));
+                   auto summary = run_tune_session(o, ctx.config(), *store, planner_factory(ctx, a->llm_budget));
                    std::signal(SIGINT, SIG_DFL);
                    if (!summary) {
                      log::error("{}", summary.error().message);

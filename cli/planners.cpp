@@ -1,25 +1,26 @@
 // Which planners `llmcc tune --planner` can make. The tuner library knows only the
 // Planner interface; the CLI decides what stands behind each name.
 #include "cli/tool.h"
+#include "llm/llm_planner.h"
 #include "tuner/planner.h"
 
 namespace llmcc::cli {
 
-PlannerFactory planner_factory(ToolContext& /*ctx*/) {
-  return [](const std::string& kind, std::string* status) -> std::unique_ptr<Planner> {
-    if (kind == "builtin") {
-      return make_builtin_planner();
+PlannerFactory planner_factory(ToolContext& ctx, int64_t llm_token_budget) {
+  LlmSettings settings = llm_settings(ctx.config());
+  if (llm_token_budget > 0) {
+    settings.token_budget = llm_token_budget;
+  }
+  Store* store = ctx.store();
+  return [settings, store](const std::string& kind, std::string* status) -> std::unique_ptr<Planner> {
+    auto planner = make_planner(kind, settings, store, status);
+    if (!planner && status) {
+      *status = "unknown planner '" + kind + "' (builtin, random, llm, hybrid)";
     }
-    if (kind == "random") {
-      return make_random_planner();
-    }
-    if (status) {
-      *status = "planner '" + kind + "' is not available; using the built-in planner";
-    }
-    return make_builtin_planner();
+    return planner;
   };
 }
 
-std::string default_planner(const ToolContext& /*ctx*/) { return "builtin"; }
+std::string default_planner(const ToolContext& ctx) { return default_planner_kind(llm_settings(ctx.config())); }
 
 } // namespace llmcc::cli

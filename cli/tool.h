@@ -48,7 +48,7 @@ void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
 void register_cmake_import(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out);
 
 // The planners behind `llmcc tune --planner NAME`, and the default name.
-PlannerFactory planner_factory(ToolContext& ctx);
+PlannerFactory planner_factory(ToolContext& ctx, int64_t llm_token_budget = 0);
 std::string default_planner(const ToolContext& ctx);
 
 // Formats a table with aligned columns (plain text, no colours).

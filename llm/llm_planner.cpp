@@ -476,4 +476,20 @@ const LlmStats* planner_llm_stats(const Planner& planner) {
   return nullptr;
 }
 
+std::string HybridPlanner::report() const {
+  const LlmStats& st = m_llm->stats();
+  std::string line = fmt::format("LLM: {} request(s), {} cached, {} tokens, {} proposal(s) accepted, {} rejected",
+                                 st.requests, st.cache_hits, st.tokens(), st.accepted, [&] {
+                                   int n = 0;
+                                   for (const auto& [why, count] : st.rejected) {
+                                     n += count;
+                                   }
+                                   return n;
+                                 }());
+  if (!m_llm->status().empty()) {
+    line += "; " + m_llm->status();
+  }
+  return line;
+}
+
 } // namespace llmcc

@@ -132,6 +132,7 @@ public:
   void observe(const TrialOutcome& outcome) override;
 
   const LlmPlanner& llm() const { return *m_llm; }
+  std::string report() const override;
 
 private:
   std::string m_name;

@@ -61,6 +61,8 @@ public:
   // Up to `count` new configs, never one already proposed or observed in this TU.
   virtual std::vector<Proposal> propose(size_t count) = 0;
   virtual void observe(const TrialOutcome& outcome) = 0;
+  // One line for the session summary (LLM status, tokens spent); "" for none.
+  virtual std::string report() const { return {}; }
 };
 
 std::unique_ptr<Planner> make_builtin_planner();

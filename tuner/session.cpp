@@ -728,6 +728,9 @@ TuResult Session::tune_tu(TuState& tu, int budget) {
     }
   }
   m_progress.clear();
+  if (std::string report = planner->report(); !report.empty()) {
+    m_summary.notes.push_back(tu.source_rel + ": " + report);
+  }
 
   // Confirmation: fresh interleaved runs of the best few, so the reported gain is
   // not the lucky draw that made them look best.
