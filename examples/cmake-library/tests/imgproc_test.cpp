@@ -1,5 +1,6 @@
 // Self-contained checks (no test framework, so the example has no test dependency).
 // Exit code 0 means every check passed; usable as `llmcc tune --verify`.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -69,8 +70,8 @@ int main() {
   check(c.rows == 9 && c.cols == 6 && c.at(3, 5) == expect, "matrix element");
 
   // RLE round trips, including runs longer than 255.
-  std::vector<std::uint8_t> data(1000, 9);
-  data.insert(data.end(), img.pixels.begin(), img.pixels.end());
+  std::vector<std::uint8_t> data(1000 + img.pixels.size(), 9);
+  std::copy(img.pixels.begin(), img.pixels.end(), data.begin() + 1000);
   std::vector<std::uint8_t> back;
   check(rle_decode(rle_encode(data), back) && back == data, "rle round trip");
   check(!rle_decode({1, 2, 3}, back), "rle rejects odd input");
