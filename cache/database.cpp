@@ -78,10 +78,17 @@ Expected<std::unique_ptr<Database>> Database::open(const std::string& path, Mode
     return Error{fmt::format("cannot use database {}: {}", path, s.message())};
   }
   if (mode == Mode::ReadWrite) {
-    // WAL lets readers run beside one writer; NORMAL sync is durable enough for a
-    // cache and avoids an fsync per compile.
-    if (Status s = db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"); !s) {
+    // WAL lets readers run beside one writer, and it is a property of the file:
+    // set it once, when the file is new (checking costs a statement parse per
+    // compile). NORMAL sync is durable enough for a cache and avoids an fsync per
+    // commit.
+    if (Status s = db->exec("PRAGMA synchronous=NORMAL"); !s) {
       return Error{fmt::format("cannot use database {}: {}", path, s.message())};
+    }
+    if (!db->is_wal()) {
+      if (Status s = db->exec("PRAGMA journal_mode=WAL"); !s) {
+        return Error{fmt::format("cannot use database {}: {}", path, s.message())};
+      }
     }
   }
   if (Status s = db->exec("PRAGMA foreign_keys=ON"); !s) {
@@ -91,6 +98,20 @@ Expected<std::unique_ptr<Database>> Database::open(const std::string& path, Mode
 }
 
 Database::~Database() { sqlite3_close_v2(m_db); }
+
+bool Database::is_wal() {
+  // Bytes 18 and 19 of the header are 2 in WAL mode: read them without SQL.
+  sqlite3_file* file = nullptr;
+  if (sqlite3_file_control(m_db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || !file ||
+      !file->pMethods) {
+    return false;
+  }
+  unsigned char header[20] = {};
+  if (file->pMethods->xRead(file, header, sizeof header, 0) != SQLITE_OK) {
+    return false;
+  }
+  return header[18] == 2 && header[19] == 2;
+}
 
 Status Database::exec(const std::string& sql) {
   char* err = nullptr;

@@ -57,6 +57,7 @@ public:
   Status exec(const std::string& sql);
   Expected<Statement> prepare(const std::string& sql);
   int64_t last_insert_id() const;
+  bool is_wal();
   int changes() const;
   std::string last_error() const;
   // SQLite's primary result code of the last failure (SQLITE_BUSY, SQLITE_FULL, ...).

@@ -835,7 +835,7 @@ Expected<TuneSummary> Session::run() {
     total_share += t.share;
   }
   for (auto& t : m_tus) {
-    t.budget = std::max(4, static_cast<int>(std::round(m_o.budget * (total_share > 0 ? t.share / total_share : 1.0 / m_tus.size()))));
+    t.budget = std::max(std::min(4, m_o.budget), static_cast<int>(std::round(m_o.budget * (total_share > 0 ? t.share / total_share : 1.0 / m_tus.size()))));
   }
 
   auto driver = BuildDriver::create(m_build_dir, m_program, m_o.build_cmd, m_o.target, "/tmp");
@@ -911,7 +911,10 @@ Expected<TuneSummary> Session::run() {
     if (std::find(m_done_sources.begin(), m_done_sources.end(), t.compile.source) != m_done_sources.end()) {
       continue;
     }
-    int budget = t.budget + carry;
+    int budget = std::min(t.budget + carry, m_o.budget - m_summary.trials);
+    if (budget <= 0) {
+      break;
+    }
     TuResult r = tune_tu(t, budget);
     carry = std::max(0, budget - r.trials);
     m_progress.line(fmt::format("[{}] {}: {}", t.source_rel, r.status,

@@ -28,7 +28,8 @@ constexpr std::array kExactOptions = {
     "-nostdlib", "-nostartfiles", "-nodefaultlibs", "-no-pie", "-pie", "-static-pie", "-r",
     "-symbolic", "-time", "-dD", "-dI", "-dN", "-dU", "-Q", "-integrated-as", "-no-integrated-as",
     "-MD", "-MMD", "-MP", "-MG", "-pedantic", "-pedantic-errors", "-save-temps", "-Xassembler",
-    "-fsyntax-only", "-E", "-S", "-M", "-MM", "-v", "-###", "--", "-rpath"};
+    "-fsyntax-only", "-E", "-S", "-M", "-MM", "-v", "-###", "--", "-rpath", "-pass-exit-codes",
+    "-no-canonical-prefixes", "-nolibc", "-nopie", "-Qunused-arguments"};
 
 // Option families recognised by prefix (attached values).
 constexpr std::array kPrefixOptions = {
