@@ -17,6 +17,7 @@
 #include "flags/allow_list.h"
 #include "hwdetect/host.h"
 #include "tuner/build_driver.h"
+#include "tuner/cmake_file_api.h"
 #include "tuner/flag_probe.h"
 #include "tuner/planner.h"
 #include "tuner/profile.h"
@@ -146,6 +147,7 @@ private:
   };
 
   Status prepare();
+  Status capture_cmake_build();
   Status select_tus();
   Status setup_search_space();
   TuResult tune_tu(TuState& tu, int budget);
@@ -215,6 +217,15 @@ Status Session::prepare() {
     binary = resolve_program(binary);
   }
   m_binary = fs::real_path(fs::absolute(binary, cwd));
+  const bool is_cmake = fs::exists(m_build_dir + "/CMakeCache.txt");
+  if (is_cmake && !m_o.target.empty() && m_o.binary.empty()) {
+    // The CMake File API knows where the target's binary is.
+    if (auto project = load_cmake_project(m_build_dir, /*reconfigure=*/true)) {
+      if (const CMakeTarget* t = project->find_target(m_o.target); t && !t->artifacts.empty()) {
+        m_binary = fs::real_path(t->artifacts.front());
+      }
+    }
+  }
   if (m_binary.empty()) {
     return Error{fmt::format("benchmark binary {} not found (build it first, or pass --binary)", binary)};
   }
@@ -228,6 +239,15 @@ Status Session::prepare() {
   }
 
   auto program = map_program(m_store, m_binary);
+  if (!program && is_cmake) {
+    // A CMake build that did not go through llmcc: route it through llmcc as
+    // compiler and linker launcher and rebuild once, so every compile and link is
+    // recorded. The File API tells us which target makes the binary.
+    if (Status s = capture_cmake_build(); !s) {
+      return Error{program.error().message + "\n" + s.message()};
+    }
+    program = map_program(m_store, m_binary);
+  }
   if (!program) {
     return Error{program.error()};
   }
@@ -238,6 +258,58 @@ Status Session::prepare() {
   }
   m_compiler = *id;
   m_host = hw::detect_host();
+  return {};
+}
+
+Status Session::capture_cmake_build() {
+  auto project = load_cmake_project(m_build_dir, /*reconfigure=*/true);
+  if (!project) {
+    return Error{"reading the CMake File API reply failed: " + project.error().message};
+  }
+  std::string target = m_o.target;
+  if (target.empty()) {
+    for (const auto& t : project->targets) {
+      for (const auto& a : t.artifacts) {
+        if (fs::real_path(a) == m_binary) {
+          target = t.name;
+        }
+      }
+    }
+  }
+  if (target.empty()) {
+    return Error{fmt::format("no CMake target in {} produces {}", m_build_dir, m_binary)};
+  }
+  std::string llmcc = find_llmcc_binary();
+  if (llmcc.empty()) {
+    return Error{"cannot find the llmcc binary"};
+  }
+  m_progress.line(fmt::format("{} was not built through llmcc: adding llmcc as the compiler and linker launcher "
+                              "of {} and rebuilding target {} once",
+                              fs::base_name(m_binary), m_build_dir, target));
+  ProcessOptions configure;
+  configure.argv = {project->cmake_command.empty() ? "cmake" : project->cmake_command, m_build_dir};
+  for (const char* lang : {"C", "CXX"}) {
+    configure.argv.push_back(fmt::format("-DCMAKE_{}_COMPILER_LAUNCHER={}", lang, llmcc));
+    configure.argv.push_back(fmt::format("-DCMAKE_{}_LINKER_LAUNCHER={}", lang, llmcc));
+  }
+  configure.timeout_sec = 3600;
+  auto r = run_process(configure);
+  if (!r || !r->success()) {
+    return Error{"reconfiguring with the llmcc launcher failed: " + (r ? r->err.substr(0, 2000) : r.error().message)};
+  }
+  ProcessOptions build;
+  build.argv = {project->cmake_command.empty() ? "cmake" : project->cmake_command, "--build", m_build_dir,
+                "--target", target, "--clean-first"};
+  build.timeout_sec = 3600;
+  r = run_process(build);
+  if (!r || !r->success()) {
+    return Error{"the capture build failed: " + (r ? (r->out + r->err).substr(0, 2000) : r.error().message)};
+  }
+  if (m_o.target.empty()) {
+    m_o.target = target;
+  }
+  m_summary.notes.push_back(fmt::format("added llmcc as compiler/linker launcher to {} (CMake target {})",
+                                        m_build_dir, target));
   return {};
 }
 
