@@ -20,6 +20,23 @@ import subprocess
 import tempfile
 import time
 
+CXX_KERNEL = """
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+#include <iostream>
+namespace n{i} {{
+std::map<std::string, std::vector<int>> index(const std::vector<std::string>& words) {{
+  std::map<std::string, std::vector<int>> out;
+  for (size_t k = 0; k < words.size(); ++k) out[words[k]].push_back(int(k) * {i});
+  for (auto& [w, v] : out) std::sort(v.begin(), v.end());
+  return out;
+}}
+void print(const std::vector<std::string>& words) {{ for (auto& [w, v] : index(words)) std::cout << w << v.size(); }}
+}}
+"""
+
 KERNEL = """
 #include <stddef.h>
 double work_{i}(const double* a, const double* b, size_t n) {{
@@ -49,24 +66,30 @@ def main():
     ap.add_argument("--tus", type=int, default=60)
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--compiles", type=int, default=100)
+    ap.add_argument("--lang", choices=["c", "c++"], default="c",
+                    help="c: tiny C TUs (worst case); c++: TUs that include STL headers (typical)")
     args = ap.parse_args()
     bindir = os.path.abspath(args.bin)
     work = tempfile.mkdtemp(prefix="llmcc-overhead-")
     src = os.path.join(work, "src")
     os.makedirs(src)
+    ext = "c" if args.lang == "c" else "cpp"
     for i in range(args.tus):
-        with open(os.path.join(src, f"t{i}.c"), "w") as f:
-            f.write("#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <math.h>\n")
-            f.write(KERNEL.format(i=i))
+        with open(os.path.join(src, f"t{i}.{ext}"), "w") as f:
+            if args.lang == "c":
+                f.write("#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <math.h>\n")
+                f.write(KERNEL.format(i=i))
+            else:
+                f.write(CXX_KERNEL.format(i=i))
     with open(os.path.join(src, "Makefile"), "w") as f:
         objs = " ".join(f"t{i}.o" for i in range(args.tus))
-        f.write(f"all: {objs}\n%.o: %.c\n\t$(CC) -O2 -c $< -o $@\nclean:\n\trm -f *.o\n")
+        f.write(f"all: {objs}\n%.o: %.{ext}\n\t$(CC) -O2 -c $< -o $@\nclean:\n\trm -f *.o\n")
 
     base_env = dict(os.environ, PATH=bindir + ":" + os.environ["PATH"], LLMCC_CC=args.cc, LLMCC_QUIET="1")
     # A database that already knows winners for 200 other files (a realistic team cache).
     warm_dir = os.path.join(work, "warm-cache")
     env_warm = dict(base_env, LLMCC_DIR=warm_dir)
-    subprocess.run(["llmcc", "-O2", "-c", os.path.join(src, "t0.c"), "-o", os.path.join(work, "x.o")],
+    subprocess.run(["llmcc", "-O2", "-c", os.path.join(src, f"t0.{ext}"), "-o", os.path.join(work, "x.o")],
                    env=env_warm, check=True)
     db = sqlite3.connect(os.path.join(warm_dir, "llmcc.db"))
     cid = db.execute("SELECT id FROM compilers LIMIT 1").fetchone()[0]
@@ -97,7 +120,7 @@ def main():
                 env = dict(base_env, CCACHE_DIR=os.path.join(work, f"ccache-{rep}"))
             subprocess.run(["make", "-s", "clean"], cwd=src, check=True)
             times[name].append(timed(["make", "-s", "-j2", *make_args], src, env))
-    print(f"Full build of {args.tus} TUs, make -j2, {args.reps} interleaved rounds (wall seconds):")
+    print(f"Full build of {args.tus} {args.lang} TUs, make -j2, {args.reps} interleaved rounds (wall seconds):")
     print("| variant | min | median | median / plain |")
     print("|---|---|---|---|")
     plain = statistics.median(times["plain"])
@@ -105,7 +128,7 @@ def main():
         print(f"| {name} | {min(ts):.3f} | {statistics.median(ts):.3f} | {statistics.median(ts) / plain:.3f} |")
 
     # Per compile, sequential, in interleaved blocks of 10.
-    one = os.path.join(src, "t1.c")
+    one = os.path.join(src, f"t1.{ext}")
     per = {"plain": [], "llmcc": []}
     env_miss = dict(base_env, LLMCC_DIR=os.path.join(work, "seq-cache"))
     blocks = max(1, args.compiles // 10)

@@ -83,18 +83,6 @@ bool retryable_curl_error(CURLcode rc) {
   }
 }
 
-std::string one_line(std::string s, size_t max_chars) {
-  for (char& c : s) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      c = ' ';
-    }
-  }
-  s = trim(s);
-  if (s.size() > max_chars) {
-    s = s.substr(0, max_chars) + "...";
-  }
-  return s;
-}
 
 // The server's own explanation of an HTTP error, if the body carries one.
 std::string error_text_of(const std::string& body) {

@@ -18,18 +18,6 @@ std::string_view template_data_propose();
 
 namespace {
 
-std::string one_line(std::string s, size_t max_chars) {
-  for (char& c : s) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      c = ' ';
-    }
-  }
-  s = trim(s);
-  if (s.size() > max_chars) {
-    s = s.substr(0, max_chars) + "...";
-  }
-  return s;
-}
 
 std::string format_speedup(const TrialOutcome& o) {
   if (!o.speedup) {

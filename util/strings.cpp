@@ -65,6 +65,19 @@ std::string replace_all(std::string s, std::string_view from, std::string_view t
   return s;
 }
 
+std::string one_line(std::string s, size_t max_chars) {
+  for (char& c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      c = ' ';
+    }
+  }
+  s = trim(s);
+  if (s.size() > max_chars) {
+    s = s.substr(0, max_chars) + "...";
+  }
+  return s;
+}
+
 bool split_shell_words(std::string_view s, std::vector<std::string>& out, std::string* error) {
   std::string cur;
   bool in_word = false;

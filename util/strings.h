@@ -15,6 +15,10 @@ std::string to_lower(std::string_view s);
 // Replaces every occurrence; used to strip checkout roots from text before hashing.
 std::string replace_all(std::string s, std::string_view from, std::string_view to);
 
+// Untrusted text (an HTTP error body, an LLM's rationale) made safe to print on
+// one line: control characters become spaces, and it is cut at max_chars.
+std::string one_line(std::string s, size_t max_chars);
+
 // Splits a command string the way a POSIX shell splits words (quotes and
 // backslashes), without expanding anything. Fails on unbalanced quotes.
 bool split_shell_words(std::string_view s, std::vector<std::string>& out, std::string* error);
