@@ -16,7 +16,7 @@ while IFS=: read -r cc cxx; do
   make -s CC=llmcc
   plain_out=$(./makec_demo 3)
   plain_ir=$(instructions ./makec_demo 3)
-  llmcc tune --build-dir . --bench "./makec_demo 3" --objective instructions --budget 6 --json >"$T/summary.json" \
+  llmcc tune --build-dir . --bench "./makec_demo 3" --objective instructions --budget 8 --json >"$T/summary.json" \
     2>"$T/progress.txt" || fail "$cc: tune failed: $(tail -5 "$T/progress.txt")"
   read -r status speedup < <(python3 -c '
 import json,sys; s=json.load(open(sys.argv[1])); t=[x for x in s["tus"] if x["source"].endswith("kernel.c")][0]

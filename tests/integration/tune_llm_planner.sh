@@ -49,12 +49,13 @@ kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 # Garbage replies, then a dead endpoint: the session completes with the built-in planner.
 printf '[{"raw": "this is not json"}]' > "$T/garbage.json"
 start_server "$T/garbage.json"
-export LLMCC_LLM_URL="http://127.0.0.1:$PORT/v1"
+# (Another model name: replies are cached by model and prompt, and this prompt was answered above.)
+export LLMCC_LLM_URL="http://127.0.0.1:$PORT/v1" LLMCC_LLM_MODEL=fake-model-2
 llmcc tune --build-dir . --bench ./prog --tu k.c --objective instructions --budget 4 --planner hybrid --json \
   >"$T/s2.json" 2>"$T/p2.txt" || fail "tune with a garbage endpoint failed"
 assert_contains "$(cat "$T/s2.json" "$T/p2.txt")" "continuing with the built-in planner" "garbage endpoint status"
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
-llmcc tune --build-dir . --bench ./prog --tu k.c --objective instructions --budget 4 --planner hybrid --json \
+LLMCC_LLM_MODEL=fake-model-3 llmcc tune --build-dir . --bench ./prog --tu k.c --objective instructions --budget 4 --planner hybrid --json \
   >"$T/s3.json" 2>"$T/p3.txt" || fail "tune with a dead endpoint failed"
 assert_contains "$(cat "$T/s3.json" "$T/p3.txt")" "continuing with the built-in planner" "dead endpoint status"
 assert_eq "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["state"])' "$T/s3.json")" "done" "session state"
