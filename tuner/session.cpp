@@ -808,6 +808,12 @@ TuResult Session::tune_tu(TuState& tu, int budget) {
   // not the lucky draw that made them look best.
   std::sort(candidates.begin(), candidates.end(),
             [](const Candidate& a, const Candidate& b) { return a.speedup > b.speedup; });
+  struct ConfirmedWin {
+    Candidate cand;
+    Comparison cmp;
+    double best = 0;
+  };
+  std::vector<ConfirmedWin> wins;
   std::optional<Candidate> winner;
   Comparison winner_cmp;
   int confirmed = 0;
@@ -840,11 +846,29 @@ TuResult Session::tune_tu(TuState& tu, int budget) {
     Proposal p{cand.config, "confirm", cand.rationale};
     TrialOutcome o{cand.config, "confirm", cmp.win ? "ok" : "not_confirmed", "", cmp.speedup, cmp.low, cmp.high};
     record_trial(tu, p, o, cs, b.seconds, b.object_hash, "confirm");
-    if (cmp.win && (!winner || cmp.speedup > winner_cmp.speedup)) {
-      winner = cand;
-      winner_cmp = cmp;
-      res.best = median(cs);
+    if (cmp.win) {
+      wins.push_back({cand, cmp, median(cs)});
     }
+  }
+  // Among confirmed wins that are statistically indistinguishable from the best
+  // (their intervals overlap), keep the one with the fewest options: extra flags
+  // that did not measurably help are only risk and noise for other machines.
+  const ConfirmedWin* best_win = nullptr;
+  for (const auto& w : wins) {
+    if (!best_win || w.cmp.speedup > best_win->cmp.speedup) {
+      best_win = &w;
+    }
+  }
+  const ConfirmedWin* chosen = best_win;
+  for (const auto& w : wins) {
+    if (w.cmp.high >= best_win->cmp.low && w.cand.config.options.size() < chosen->cand.config.options.size()) {
+      chosen = &w;
+    }
+  }
+  if (chosen) {
+    winner = chosen->cand;
+    winner_cmp = chosen->cmp;
+    res.best = chosen->best;
   }
   m_progress.clear();
   if (!winner) {
