@@ -100,6 +100,9 @@ void register_show(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                      fmt::print("not applied: {}\n", d);
                    }
                    fmt::print("command:   {}\n", quote_for_display(final_cmd));
+                   if (r.config && !r.config->pipeline.empty()) {
+                     fmt::print("route:     front end -> opt -passes='{}' -> code generation\n", r.config->pipeline);
+                   }
                    return 0;
                  }});
 }

@@ -1,5 +1,7 @@
 #include "tuner/search_space.h"
 
+#include "util/strings.h"
+
 #include "flags/option_syntax.h"
 #include "flags/option_table.h"
 
@@ -103,9 +105,14 @@ std::vector<long> spread_values(long min, long max, long def, const std::vector<
 
 // The one option a single-valued config carries, checked on its own by the allow-list:
 // the space must never hold anything check_config would refuse.
+// The prefix of a "passes" dimension value: the rest is a pipeline for opt.
+constexpr std::string_view kPassesPrefix = "passes=";
+
 bool value_allowed(const std::string& text, CompilerFamily family, const SafetyPolicy& policy) {
   TuneConfig c;
-  if (is_opt_level(text)) {
+  if (starts_with(text, kPassesPrefix)) {
+    c.pipeline = text.substr(kPassesPrefix.size());
+  } else if (is_opt_level(text)) {
     c.opt_level = text;
   } else {
     c.options.push_back(text);
@@ -175,6 +182,18 @@ SearchSpace SearchSpace::build(CompilerFamily family, const SafetyPolicy& policy
   // Only "native": a tuned config is keyed by hardware class anyway, and a named
   // CPU other than the host's can only lose (or not run at all).
   add_dimension(dims, Dimension{"-march", "target", {"-march=native"}}, family, policy, nullptr);
+  if (family == CompilerFamily::Clang) {
+    // The pass-pipeline route (wrapper/pipeline_route.h): the standard pipelines
+    // and a few with an extra clean-up after them, which -O levels cannot express.
+    add_dimension(dims,
+                  Dimension{"passes",
+                            "pipeline",
+                            {"passes=default<O3>", "passes=default<O2>", "passes=default<O1>",
+                             "passes=default<O3>,function(loop-mssa(licm),gvn,instcombine)",
+                             "passes=default<O3>,function(slp-vectorizer,instcombine,simplifycfg)",
+                             "passes=default<O3>,function(loop-unroll<O3>,instcombine)"}},
+                  family, policy, nullptr);
+  }
 
   for (const auto& f : table.flags) {
     if (!f.searchable || !flag_allowed(table, f, policy)) {
@@ -248,6 +267,10 @@ TuneConfig SearchSpace::to_config(const Point& p) const {
       continue;
     }
     const std::string& text = m_dims[i].values[p[i]];
+    if (starts_with(text, kPassesPrefix)) {
+      c.pipeline = text.substr(kPassesPrefix.size());
+      continue;
+    }
     // Pairs the compiler warns about would break -Werror builds for nothing; the
     // earlier dimension (or the -O level) wins, so the result is still deterministic.
     bool conflict = false;
@@ -298,8 +321,8 @@ SearchSpace::Point SearchSpace::to_point(const TuneConfig& c, std::vector<std::s
       unknown->push_back(o);
     }
   }
-  if (!c.pipeline.empty() && unknown != nullptr) {
-    unknown->push_back("passes=" + c.pipeline);
+  if (!c.pipeline.empty() && !place(std::string(kPassesPrefix) + c.pipeline) && unknown != nullptr) {
+    unknown->push_back(std::string(kPassesPrefix) + c.pipeline);
   }
   return p;
 }

@@ -17,6 +17,7 @@
 #include "util/strings.h"
 #include "wrapper/args.h"
 #include "wrapper/compiler_lookup.h"
+#include "wrapper/pipeline_route.h"
 #include "wrapper/tu_context.h"
 
 namespace llmcc {
@@ -216,7 +217,9 @@ int run_compiler(const Invocation& inv) {
   log::debug("{} config for {}: {}", res.how, tu.source_rel, res.config->display());
   recorder.count(res.how == "trial" ? "compile.trial" : "compile.tuned");
   recorder.flush(capture);
-  int rc = run_and_wait(tuned);
+  int rc = !res.config->pipeline.empty() && tu.compiler.family == CompilerFamily::Clang
+               ? compile_with_pipeline(compiler, applied.args, args.source, args.output, res.config->pipeline)
+               : run_and_wait(tuned);
   if (rc == 0 || res.how == "trial") {
     // A failing trial must fail: the tuner records it as a compile error.
     return rc;

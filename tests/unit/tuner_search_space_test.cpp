@@ -194,8 +194,33 @@ TEST(SearchSpace, AcceptedOptionsFilterEverythingButOptAndMarch) {
 
   std::vector<std::string> knobs{"-mllvm -unroll-threshold"};
   SearchSpace c = SearchSpace::build(CompilerFamily::Clang, SafetyPolicy{}, &knobs);
-  ASSERT_EQ(c.size(), 3u);
-  EXPECT_EQ(c.dims()[2].name, "-mllvm -unroll-threshold");
+  ASSERT_EQ(c.size(), 4u);
+  EXPECT_EQ(c.dims()[2].name, "passes"); // the pipeline route is not a probed option
+  EXPECT_EQ(c.dims()[3].name, "-mllvm -unroll-threshold");
+}
+
+TEST(SearchSpace, ClangPipelinesRoundTripAndPassTheAllowList) {
+  SearchSpace c = SearchSpace::build(CompilerFamily::Clang, SafetyPolicy{});
+  const Dimension* passes = nullptr;
+  for (const auto& d : c.dims()) {
+    if (d.name == "passes") {
+      passes = &d;
+    }
+  }
+  ASSERT_NE(passes, nullptr);
+  EXPECT_GE(passes->values.size(), 4u);
+  TuneConfig cfg;
+  cfg.opt_level = "-O3";
+  cfg.pipeline = "default<O3>,function(slp-vectorizer,instcombine,simplifycfg)";
+  std::vector<std::string> unknown;
+  TuneConfig back = c.to_config(c.to_point(cfg, &unknown));
+  EXPECT_TRUE(unknown.empty());
+  EXPECT_EQ(back.pipeline, cfg.pipeline);
+  EXPECT_TRUE(check_config(back, CompilerFamily::Clang).empty());
+  // gcc has no pipeline route.
+  for (const auto& d : SearchSpace::build(CompilerFamily::Gcc, SafetyPolicy{}).dims()) {
+    EXPECT_NE(d.name, "passes");
+  }
 }
 
 TEST(SearchSpace, OptionNamesMatchTheDimensionsBuilt) {
