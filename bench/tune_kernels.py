@@ -87,6 +87,7 @@ def main():
     ap.add_argument("--kernels", default=",".join(KERNELS))
     ap.add_argument("--compilers", default="gcc,clang")
     ap.add_argument("--out", default="tune_kernels.json")
+    ap.add_argument("--planners", default="builtin,random", help="which planners to run (comparisons need both)")
     args = ap.parse_args()
 
     bindir = os.path.abspath(args.bin)
@@ -96,7 +97,7 @@ def main():
         for kernel in args.kernels.split(","):
             pair = {"kernel": kernel, "compiler": compiler, "planners": {}}
             binaries = {}
-            for planner in ("builtin", "random"):
+            for planner in args.planners.split(","):
                 curves = []
                 for seed in range(1, args.seeds + 1):
                     d = os.path.join(work, f"{compiler}-{kernel}-{planner}-{seed}")
@@ -129,7 +130,7 @@ def main():
                 binaries[name] = os.path.join(ref, name)
                 run([compiler, *flags, src, "-o", binaries[name], "-lm"])
             # Side by side, interleaved, rotating the order each round.
-            names = ["O3", "native", "builtin", "random"]
+            names = ["O3", "native"] + [n for n in ("builtin", "random") if n in binaries]
             times = {n: [] for n in names}
             outputs = {}
             for r in range(args.rounds):
@@ -142,17 +143,22 @@ def main():
             med = {n: statistics.median(v) for n, v in times.items()}
             pair["median_sec"] = med
             pair["min_sec"] = {n: min(v) for n, v in times.items()}
-            for n in ("native", "builtin", "random"):
+            for n in names[1:]:
                 pair[f"{n}_vs_O3"] = med["O3"] / med[n]
-            pair["builtin_vs_native"] = med["native"] / med["builtin"]
-            pair["builtin_vs_random"] = med["random"] / med["builtin"]
-            print(f"  -> vs -O3: native {pair['native_vs_O3']:.3f}x  builtin {pair['builtin_vs_O3']:.3f}x  "
-                  f"random {pair['random_vs_O3']:.3f}x  outputs match: {pair['outputs_match']}", flush=True)
+            if "builtin" in med:
+                pair["builtin_vs_native"] = med["native"] / med["builtin"]
+            if "builtin" in med and "random" in med:
+                pair["builtin_vs_random"] = med["random"] / med["builtin"]
+            print("  -> vs -O3: " + "  ".join(f"{n} {pair[n + '_vs_O3']:.3f}x" for n in names[1:]) +
+                  f"  outputs match: {pair['outputs_match']}", flush=True)
             results.append(pair)
             with open(args.out, "w") as f:
                 json.dump({"budget": args.budget, "seeds": args.seeds, "rounds": args.rounds,
                            "results": results}, f, indent=2)
 
+    if any("random" not in p["planners"] or "builtin" not in p["planners"] for p in results):
+        shutil.rmtree(work, ignore_errors=True)
+        return 0
     print("\n| kernel | compiler | -O3 -march=native | built-in | random | built-in vs native | "
           "built-in best@10/20/40 | random best@10/20/40 | built-in config |")
     print("|---|---|---|---|---|---|---|---|---|")
