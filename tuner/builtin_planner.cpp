@@ -105,6 +105,9 @@ public:
     while (out.size() < count && !m_seeds.empty()) {
       Proposal p = std::move(m_seeds.front());
       m_seeds.pop_front();
+      if (has_harmful_option(p.config)) {
+        continue; // e.g. -march=native already lost to plain -O3 on this TU
+      }
       if (m_seen.insert(p.config.canonical()).second) {
         m_pending[p.config.canonical()] = Pending{-1, std::nullopt};
         out.push_back(std::move(p));
@@ -145,6 +148,7 @@ public:
       penalise(point, pending.parent);
     }
     if (score) {
+      m_observed.emplace_back(outcome.config, *score);
       m_results.push_back(Result{point, *score});
       if (success) {
         m_best_score = *score;
@@ -154,6 +158,30 @@ public:
   }
 
 private:
+  // An option is harmful here when adding it alone to a measured config made it
+  // clearly slower (seeds are built as such pairs: -O3 vs -O3 -march=native, ...).
+  // Later seeds with it are skipped; the bandit may still try it in other company.
+  bool has_harmful_option(const TuneConfig& c) const {
+    for (const auto& o : c.options) {
+      for (const auto& [with, with_score] : m_observed) {
+        if (std::find(with.options.begin(), with.options.end(), o) == with.options.end()) {
+          continue;
+        }
+        TuneConfig without = with;
+        without.options.erase(std::find(without.options.begin(), without.options.end(), o));
+        std::string key = without.canonical();
+        for (const auto& [other, other_score] : m_observed) {
+          if (other.canonical() == key && with_score < other_score * 0.97) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  std::vector<std::pair<TuneConfig, double>> m_observed;
+
   struct Pending {
     int op = -1; // -1: seed, history or someone else's proposal
     std::optional<Point> parent;
