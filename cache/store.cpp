@@ -123,6 +123,16 @@ Status Store::put_compiler(const CompilerIdentity& c) {
   return st.run();
 }
 
+Expected<bool> Store::has_winner_for_source(const std::string& compiler_id, const std::string& source_base) {
+  TRY_PREPARE(st, "SELECT 1 FROM winners WHERE compiler_id=? AND source_base=? LIMIT 1");
+  st.bind(1, compiler_id).bind(2, source_base);
+  auto row = st.step();
+  if (!row) {
+    return Error{row.error()};
+  }
+  return *row;
+}
+
 Expected<bool> Store::has_candidate_winner(const std::string& compiler_id, const std::string& host_fp,
                                            const std::string& hw_class, const std::string& source_base) {
   TRY_PREPARE(st, "SELECT 1 FROM winners WHERE compiler_id=? AND source_base=?"

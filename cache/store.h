@@ -59,6 +59,9 @@ public:
   Expected<std::optional<CompilerIdentity>> find_compiler(const std::string& path, long long mtime_ns,
                                                           long long size);
   Status put_compiler(const CompilerIdentity& c);
+  // Cheapest pre-check: is there a winner for a source of this name with this
+  // compiler on any hardware? (Needs no hardware detection.)
+  Expected<bool> has_winner_for_source(const std::string& compiler_id, const std::string& source_base);
   // Cheap pre-check: could any winner apply to a source of this name here?
   Expected<bool> has_candidate_winner(const std::string& compiler_id, const std::string& host_fp,
                                       const std::string& hw_class, const std::string& source_base);

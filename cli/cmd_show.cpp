@@ -50,8 +50,10 @@ void register_show(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                      return 1;
                    }
                    tu.compiler = *id;
-                   tu.host = hw::detect_host();
                    Resolution r = resolve_config(store, ctx.config(), tu, /*always_compute_key=*/true);
+                   if (tu.host.arch.empty()) {
+                     tu.host = hw::detect_host(); // a tuning trial's override skips the lookup
+                   }
                    std::vector<std::string> final_cmd = cmd.argv;
                    std::vector<std::string> dropped;
                    if (r.config) {

@@ -156,7 +156,7 @@ private:
   bool deterministic() const { return m_objective != Objective::Time; }
   double score_of(const RunSample& s, const CapturedCommand& tu);
   // Interleaved A/B runs; returns false (with verdict) when the candidate fails or differs.
-  bool measure_pairs(const std::string& base, const std::string& cand, int pairs, const CapturedCommand& tu,
+  bool measure_pairs(const std::string& base, const std::string& cand, int pairs,
                      std::vector<double>& base_scores, std::vector<double>& cand_scores,
                      std::string& verdict, std::string& detail);
   void record_trial(const TuState& tu, const Proposal& p, const TrialOutcome& out,
@@ -476,9 +476,8 @@ double Session::score_of(const RunSample& s, const CapturedCommand& tu) {
 }
 
 bool Session::measure_pairs(const std::string& base, const std::string& cand, int pairs,
-                            const CapturedCommand& tu, std::vector<double>& base_scores,
+                            std::vector<double>& base_scores,
                             std::vector<double>& cand_scores, std::string& verdict, std::string& detail) {
-  (void)tu;
   auto check = [&](const RunSample& s) {
     if (!s.ok) {
       verdict = s.failure.find("timed out") != std::string::npos ? "timeout" : "crash";
@@ -759,7 +758,7 @@ TuResult Session::tune_tu(TuState& tu, int budget) {
               base_scores = {res.baseline};
               out.verdict = "ok";
             }
-          } else if (measure_pairs(base_copy, cand_copy, pairs, c, base_scores, cand_scores, verdict, detail)) {
+          } else if (measure_pairs(base_copy, cand_copy, pairs, base_scores, cand_scores, verdict, detail)) {
             out.verdict = "ok";
           } else {
             out.verdict = verdict.empty() ? "interrupted" : verdict;
@@ -838,7 +837,7 @@ TuResult Session::tune_tu(TuState& tu, int budget) {
       cmp = compare(bs, cs, threshold);
     } else {
       int confirm_pairs = deterministic() ? 1 : std::max(7, m_o.repeats + 2);
-      if (!measure_pairs(base_copy, cand_copy, confirm_pairs, c, bs, cs, verdict, detail)) {
+      if (!measure_pairs(base_copy, cand_copy, confirm_pairs, bs, cs, verdict, detail)) {
         continue;
       }
       cmp = compare(bs, cs, threshold, 0.95, m_o.seed * 7919 + static_cast<uint64_t>(confirmed));
@@ -1038,7 +1037,7 @@ Expected<TuneSummary> Session::run() {
       std::vector<double> bs, cs;
       std::string verdict, detail;
       if (install_binary(m_binary, final_copy) &&
-          measure_pairs(orig_copy, final_copy, deterministic() ? 1 : std::max(5, m_o.repeats), all.front(), bs,
+          measure_pairs(orig_copy, final_copy, deterministic() ? 1 : std::max(5, m_o.repeats), bs,
                         cs, verdict, detail)) {
         Comparison cmp = compare(bs, cs, m_o.min_gain);
         m_summary.program_measured = m_objective != Objective::Size;

@@ -152,7 +152,7 @@ ClassifiedArgs classify_args(const std::vector<std::string>& raw_args, bool is_c
   }
 
   bool compile_only = false, preprocess = false, assembly = false, dep_only = false;
-  bool syntax_only = false, dep_file = false, after_dashdash = false;
+  bool syntax_only = false, after_dashdash = false;
   std::string x_lang;
   std::vector<std::pair<std::string, std::string>> sources; // path, language
   for (size_t i = 0; i < args.size(); ++i) {
@@ -185,8 +185,6 @@ ClassifiedArgs classify_args(const std::vector<std::string>& raw_args, bool is_c
       assembly = true;
     } else if (a == "-M" || a == "-MM") {
       dep_only = true;
-    } else if (a == "-MD" || a == "-MMD") {
-      dep_file = true;
     } else if (a == "-fsyntax-only") {
       syntax_only = true;
     } else if (a == "-v" && args.size() == 1) {
@@ -223,7 +221,6 @@ ClassifiedArgs classify_args(const std::vector<std::string>& raw_args, bool is_c
     }
     return pass("unknown_option", a);
   }
-  (void)dep_file;
 
   if (preprocess) {
     return pass("preprocess");

@@ -194,7 +194,6 @@ int run_compiler(const Invocation& inv) {
     log::warn("{}; compiling without tuning", identity.error().message);
   } else {
     tu.compiler = *identity;
-    tu.host = hw::detect_host();
     res = resolve_config(store.get(), config, tu);
   }
   if (!res.violations.empty()) {

@@ -134,8 +134,7 @@ static void drop_errno_math_if_needed(TuneConfig& config, const TuContext& tu, R
   r.notes.push_back("dropped -fno-math-errno: the source mentions errno");
 }
 
-Resolution resolve_config(Store* store, const Config& config, const TuContext& tu,
-                          bool always_compute_key) {
+Resolution resolve_config(Store* store, const Config& config, TuContext& tu, bool always_compute_key) {
   Resolution r;
   const SafetyPolicy policy = safety_policy(config);
   auto accept = [&](TuneConfig c, std::string how) {
@@ -170,15 +169,26 @@ Resolution resolve_config(Store* store, const Config& config, const TuContext& t
     r.notes.push_back("no database: plain compile");
     return r;
   }
-  auto candidate = store->has_candidate_winner(tu.compiler.id, tu.host.fingerprint(), tu.host.hw_class(),
-                                               fs::base_name(tu.source_abs));
+  const std::string source_base = fs::base_name(tu.source_abs);
+  auto any = store->has_winner_for_source(tu.compiler.id, source_base);
+  if (!any) {
+    r.notes.push_back("lookup failed: " + any.error().message);
+    return r;
+  }
+  // CPUID and sysfs cost a fraction of a millisecond: only when a winner might apply.
+  if ((*any || always_compute_key) && tu.host.arch.empty()) {
+    tu.host = hw::detect_host();
+  }
+  auto candidate = *any ? store->has_candidate_winner(tu.compiler.id, tu.host.fingerprint(), tu.host.hw_class(),
+                                                      source_base)
+                        : Expected<bool>(false);
   if (!candidate) {
     r.notes.push_back("lookup failed: " + candidate.error().message);
     return r;
   }
   if (!*candidate && !always_compute_key) {
     r.notes.push_back(fmt::format("no winner for a source named {} with this compiler ({}) and hardware",
-                                  fs::base_name(tu.source_abs), tu.compiler.id));
+                                  source_base, tu.compiler.id));
     return r;
   }
   auto key = compute_tu_key(tu);

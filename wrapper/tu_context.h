@@ -22,7 +22,7 @@ struct TuContext {
   std::string compiler_path; // as it will be exec'd
   ClassifiedArgs args;       // kind == Compile
   CompilerIdentity compiler;
-  hw::HostInfo host;
+  hw::HostInfo host; // filled by resolve_config when a lookup needs it
   std::string source_abs;
   std::string output_abs;
   std::string project_root; // checkout root (base_dir)
@@ -49,9 +49,10 @@ struct Resolution {
 SafetyPolicy safety_policy(const Config& config);
 
 // Decides the config for a compile. Cheap when nothing can match: one indexed
-// query, no preprocessing. `store` may be null (no database: no lookup).
-Resolution resolve_config(Store* store, const Config& config, const TuContext& tu,
-                          bool always_compute_key = false);
+// query, no hardware detection, no preprocessing. `store` may be null (no
+// database: no lookup). Detects the host into `tu.host` only when a winner for
+// this source name exists.
+Resolution resolve_config(Store* store, const Config& config, TuContext& tu, bool always_compute_key = false);
 
 // The tuner's way to force a config for one TU: LLMCC_TRIAL_FILE names a JSON file
 // {"entries":[{"source":"/abs/x.c","config":{...}|null}]} (null = plain compile).

@@ -19,16 +19,8 @@ const char* kKeyVar = "LLMCC_TEST_PLANNER_API_KEY";
 const char* kKey = "sk-planner-test-key-9f8e7d6c5b4a";
 
 PlanningContext sample_context() {
-  PlanningContext ctx;
-  ctx.source_rel = "src/kernel.c";
-  ctx.language = "c";
-  ctx.family = CompilerFamily::Gcc;
-  ctx.compiler_version = "12.2.0";
-  ctx.objective = "time";
-  ctx.space = SearchSpace::build(CompilerFamily::Gcc, SafetyPolicy{});
-  ctx.baseline.opt_level = "-O2";
+  PlanningContext ctx = llmcc::testing::gcc_planning_context();
   ctx.features = {{"loops", 4}, {"calls_in_loops", 0}, {"feature_marker", "fm-42"}};
-  ctx.hardware = hw::detect_host().to_json();
   ctx.source_excerpt = "static double dot(const double* a, const double* b, int n) { /* excerpt-marker */ }\n";
   ctx.seed = 7;
   return ctx;

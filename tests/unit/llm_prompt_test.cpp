@@ -12,16 +12,8 @@ using namespace llmcc;
 namespace {
 
 PlanningContext sample_context() {
-  PlanningContext ctx;
-  ctx.source_rel = "src/kernel.c";
-  ctx.language = "c";
-  ctx.family = CompilerFamily::Gcc;
-  ctx.compiler_version = "12.2.0";
-  ctx.objective = "time";
-  ctx.space = SearchSpace::build(CompilerFamily::Gcc, SafetyPolicy{});
-  ctx.baseline.opt_level = "-O2";
+  PlanningContext ctx = llmcc::testing::gcc_planning_context();
   ctx.features = {{"loops", 7}, {"max_loop_depth", 3}};
-  ctx.hardware = hw::detect_host().to_json();
   ctx.source_excerpt = "void saxpy(float* y, const float* x, float a, int n) {\n  for (int i = 0; i < n; ++i) y[i] += a * x[i];\n}\n";
   return ctx;
 }

@@ -24,6 +24,9 @@
 #include <string>
 #include <vector>
 
+#include "flags/allow_list.h"
+#include "hwdetect/host.h"
+#include "tuner/planner.h"
 #include "util/fs.h"
 
 extern char** environ;
@@ -195,6 +198,21 @@ inline int closed_port() {
 
 // A chat-completions script entry whose content is `candidates` as the model would write it.
 // (A braced list of one candidate is that object, not an array of it: wrap it.)
+// A gcc planning context for a small C kernel on this host; tests add the
+// features and source excerpt they look for in prompts.
+inline PlanningContext gcc_planning_context() {
+  PlanningContext ctx;
+  ctx.source_rel = "src/kernel.c";
+  ctx.language = "c";
+  ctx.family = CompilerFamily::Gcc;
+  ctx.compiler_version = "12.2.0";
+  ctx.objective = "time";
+  ctx.space = SearchSpace::build(CompilerFamily::Gcc, SafetyPolicy{});
+  ctx.baseline.opt_level = "-O2";
+  ctx.hardware = hw::detect_host().to_json();
+  return ctx;
+}
+
 inline nlohmann::json reply_with(const nlohmann::json& candidates) {
   nlohmann::json list = candidates.is_array() ? candidates : nlohmann::json::array({candidates});
   return {{"content", nlohmann::json{{"candidates", list}}.dump()}};
