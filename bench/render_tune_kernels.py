@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Renders bench/tune_kernels.py's JSON as the markdown table of docs/benchmarks.md."""
+"""Renders bench/tune_kernels.py's JSON (one file or several, e.g. one per
+compiler) as the markdown tables of docs/benchmarks.md."""
 import json
 import math
+import statistics
 import sys
 
 
@@ -9,18 +11,29 @@ def geomean(xs):
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else float("nan")
 
 
-d = json.load(open(sys.argv[1]))
-rows = d["results"]
-print("| kernel | compiler | -O3 -march=native | built-in | random | built-in best@10 / @20 | "
-      "random best@10 / @20 | outputs | built-in winner |")
-print("|---|---|---|---|---|---|---|---|---|")
+def trials_to_reach(curve, target):
+    """First trial count at which `curve` reaches `target` (within 1%), or None."""
+    for k, best in enumerate(curve, start=1):
+        if best >= target * 0.99:
+            return k
+    return None
+
+
+rows = []
+budget = 0
+for path in sys.argv[1:]:
+    d = json.load(open(path))
+    rows += d["results"]
+    budget = max(budget, d["budget"])
+
+print("| kernel | compiler | -O3 -march=native | built-in | random | built-in vs native | outputs | built-in winner |")
+print("|---|---|---|---|---|---|---|---|")
 for p in rows:
-    b, r = p["planners"]["builtin"], p["planners"]["random"]
+    b = p["planners"]["builtin"]
     cfg = b["config"] if len(b["config"]) < 60 else b["config"][:57] + "..."
     print(f"| {p['kernel']} | {p['compiler']} | {p['native_vs_O3']:.3f} | {p['builtin_vs_O3']:.3f} | "
-          f"{p['random_vs_O3']:.3f} | {b['best_after_10']:.3f} / {b['best_after_20']:.3f} | "
-          f"{r['best_after_10']:.3f} / {r['best_after_20']:.3f} | {'same' if p['outputs_match'] else 'DIFFER'} | "
-          f"`{cfg or '-'}` |")
+          f"{p['random_vs_O3']:.3f} | {p['builtin_vs_native']:.3f} | "
+          f"{'same' if p['outputs_match'] else 'DIFFER'} | `{cfg or '-'}` |")
 print()
 for key, label in (("native_vs_O3", "-O3 -march=native vs -O3"), ("builtin_vs_O3", "built-in tuned vs -O3"),
                    ("random_vs_O3", "random-search tuned vs -O3"), ("builtin_vs_native", "built-in vs -O3 -march=native"),
@@ -29,5 +42,32 @@ for key, label in (("native_vs_O3", "-O3 -march=native vs -O3"), ("builtin_vs_O3
     print(f"- {label}: geomean {geomean(vals):.3f}x, min {min(vals):.3f}x, max {max(vals):.3f}x ({len(vals)} pairs)")
 slower = [f"{p['compiler']} {p['kernel']}" for p in rows if p["builtin_vs_O3"] < 0.99]
 print(f"- kernels where the built-in result is slower than -O3 (beyond 1% noise): {', '.join(slower) or 'none'}")
-reach = sum(1 for p in rows if p["planners"]["builtin"]["best_after_10"] >= p["planners"]["random"]["best_after_20"] * 0.99)
-print(f"- built-in best after 10 trials >= random's best after 20 (within 1%): {reach}/{len(rows)} pairs")
+print()
+
+# Search efficiency: best screening speedup found after k trials, mean over seeds.
+ks = [k for k in (10, 20, 40) if k <= budget]
+print("| kernel | compiler | built-in best@" + "/".join(map(str, ks)) + " | random best@" + "/".join(map(str, ks)) +
+      f" | built-in trials to random's {budget}-trial best (per seed) |")
+print("|---|---|---|---|---|")
+reached_half = 0
+reach_counts = []
+for p in rows:
+    b, r = p["planners"]["builtin"], p["planners"]["random"]
+    per_seed = []
+    for bc, rc in zip(b.get("curves", []), r.get("curves", [])):
+        per_seed.append(trials_to_reach(bc, rc[-1]))
+    if per_seed:
+        reach_counts += [k if k is not None else 2 * budget for k in per_seed]
+    if b[f"best_after_{budget // 2}"] >= r[f"best_after_{budget}"] * 0.99:
+        reached_half += 1
+    print(f"| {p['kernel']} | {p['compiler']} | " + " / ".join(f"{b[f'best_after_{k}']:.3f}" for k in ks) + " | " +
+          " / ".join(f"{r[f'best_after_{k}']:.3f}" for k in ks) + " | " +
+          ", ".join("never" if k is None else str(k) for k in per_seed) + " |")
+print()
+print(f"- built-in best after {budget // 2} trials >= random's best after {budget} (within 1%, mean over seeds): "
+      f"{reached_half}/{len(rows)} pairs")
+if reach_counts:
+    print(f"- trials the built-in planner needs to reach random's {budget}-trial best: median "
+          f"{statistics.median(reach_counts):g} over {len(reach_counts)} (pair, seed) runs "
+          f"('never' counted as {2 * budget}); within {budget // 2} trials in "
+          f"{sum(1 for k in reach_counts if k <= budget // 2)}/{len(reach_counts)}")

@@ -122,6 +122,9 @@ def main():
                                                      "confirmed": tu["speedup"]}
                 for k in (10, 20, 40):
                     pair["planners"][planner][f"best_after_{k}"] = statistics.mean(best_after(c, k) for c in curves)
+                # Per seed, padded to the budget: a session that stopped early keeps its best.
+                pair["planners"][planner]["curves"] = [[best_after(c, k) for k in range(1, args.budget + 1)]
+                                                       for c in curves]
             # Reference builds: -O3 and -O3 -march=native, plain compiler.
             ref = os.path.join(work, f"{compiler}-{kernel}-ref")
             os.makedirs(ref)

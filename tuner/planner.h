@@ -49,6 +49,7 @@ struct PlanningContext {
   nlohmann::json hardware;      // hwdetect summary
   std::string source_excerpt;   // size-bounded, for the LLM
   uint64_t seed = 1;
+  size_t budget = 0;            // trials the session will give this TU; 0 = unknown
 };
 
 class Planner {

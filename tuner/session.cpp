@@ -39,6 +39,9 @@ namespace {
 
 std::atomic<int> g_stop{0}; // Ctrl-C count
 
+// A screening candidate this much slower than the baseline stops being measured.
+constexpr double kRaceLoss = 1.25;
+
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
@@ -158,7 +161,7 @@ private:
   // Interleaved A/B runs; returns false (with verdict) when the candidate fails or differs.
   bool measure_pairs(const std::string& base, const std::string& cand, int pairs,
                      std::vector<double>& base_scores, std::vector<double>& cand_scores,
-                     std::string& verdict, std::string& detail);
+                     std::string& verdict, std::string& detail, bool race = false);
   void record_trial(const TuState& tu, const Proposal& p, const TrialOutcome& out,
                     const std::vector<double>& samples, double compile_sec, const std::string& object_hash,
                     const std::string& planner_name);
@@ -477,7 +480,8 @@ double Session::score_of(const RunSample& s, const CapturedCommand& tu) {
 
 bool Session::measure_pairs(const std::string& base, const std::string& cand, int pairs,
                             std::vector<double>& base_scores,
-                            std::vector<double>& cand_scores, std::string& verdict, std::string& detail) {
+                            std::vector<double>& cand_scores, std::string& verdict, std::string& detail,
+                            bool race) {
   auto check = [&](const RunSample& s) {
     if (!s.ok) {
       verdict = s.failure.find("timed out") != std::string::npos ? "timeout" : "crash";
@@ -516,6 +520,12 @@ bool Session::measure_pairs(const std::string& base, const std::string& cand, in
         }
         cand_scores.push_back(s.score);
       }
+    }
+    // Racing: a screening candidate far slower than the baseline after a pair is
+    // not worth more runs (a random -O1/-Os draw can run 5x longer than the
+    // baseline); the planner still learns it lost.
+    if (race && median(cand_scores) > median(base_scores) * kRaceLoss) {
+      break;
     }
   }
   return !cand_scores.empty();
@@ -654,6 +664,7 @@ TuResult Session::tune_tu(TuState& tu, int budget) {
   pctx.baseline.opt_level = opt_level_of(args);
   pctx.hardware = m_host.to_json();
   pctx.seed = m_o.seed;
+  pctx.budget = static_cast<size_t>(std::max(0, budget));
   if (auto src = fs::read_file(c.source)) {
     pctx.source_excerpt = src->substr(0, 6000);
   }
@@ -758,7 +769,8 @@ TuResult Session::tune_tu(TuState& tu, int budget) {
               base_scores = {res.baseline};
               out.verdict = "ok";
             }
-          } else if (measure_pairs(base_copy, cand_copy, pairs, base_scores, cand_scores, verdict, detail)) {
+          } else if (measure_pairs(base_copy, cand_copy, pairs, base_scores, cand_scores, verdict, detail,
+                                   /*race=*/true)) {
             out.verdict = "ok";
           } else {
             out.verdict = verdict.empty() ? "interrupted" : verdict;
