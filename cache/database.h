@@ -29,6 +29,11 @@ public:
 
   // true: a row is available; false: done.
   Expected<bool> step();
+  // The first row read by `read(*this)` (returning T or Expected<T>); nullopt
+  // when the query has no rows.
+  template <typename T, typename Read> Expected<std::optional<T>> first_row(Read&& read);
+  // Calls `read(*this)` for every row; stops at the first failed step.
+  template <typename Read> Status each_row(Read&& read);
   // Runs to completion (for statements without rows).
   Status run();
   void reset();
@@ -42,6 +47,34 @@ private:
   sqlite3* m_db = nullptr;
   std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> m_stmt{nullptr, &sqlite3_finalize};
 };
+
+template <typename T, typename Read> Expected<std::optional<T>> Statement::first_row(Read&& read) {
+  auto row = step();
+  if (!row) {
+    return Error{row.error()};
+  }
+  if (!*row) {
+    return std::optional<T>();
+  }
+  Expected<T> value = read(*this);
+  if (!value) {
+    return Error{value.error()};
+  }
+  return std::optional<T>(std::move(*value));
+}
+
+template <typename Read> Status Statement::each_row(Read&& read) {
+  for (;;) {
+    auto row = step();
+    if (!row) {
+      return Error{row.error()};
+    }
+    if (!*row) {
+      return Status::success();
+    }
+    read(*this);
+  }
+}
 
 class Database {
 public:

@@ -87,24 +87,19 @@ Expected<std::optional<CompilerIdentity>> Store::find_compiler(const std::string
   TRY_PREPARE(st, "SELECT id, family, version, target, binary_hash, version_text FROM compilers"
                   " WHERE path=? AND mtime_ns=? AND size=? LIMIT 1");
   st.bind(1, path).bind(2, static_cast<int64_t>(mtime_ns)).bind(3, static_cast<int64_t>(size));
-  auto row = st.step();
-  if (!row) {
-    return Error{row.error()};
-  }
-  if (!*row) {
-    return std::optional<CompilerIdentity>();
-  }
-  CompilerIdentity c;
-  c.id = st.text(0);
-  c.path = path;
-  c.mtime_ns = mtime_ns;
-  c.size = size;
-  c.family = family_from_name(st.text(1));
-  c.version = st.text(2);
-  c.target = st.text(3);
-  c.binary_hash = st.text(4);
-  c.version_text = st.text(5);
-  return std::optional<CompilerIdentity>(c);
+  return st.first_row<CompilerIdentity>([&](const Statement& r) {
+    CompilerIdentity c;
+    c.id = r.text(0);
+    c.path = path;
+    c.mtime_ns = mtime_ns;
+    c.size = size;
+    c.family = family_from_name(r.text(1));
+    c.version = r.text(2);
+    c.target = r.text(3);
+    c.binary_hash = r.text(4);
+    c.version_text = r.text(5);
+    return c;
+  });
 }
 
 Status Store::put_compiler(const CompilerIdentity& c) {
@@ -150,14 +145,7 @@ static const char* kWinnerColumns =
     " c.json, w.baseline, w.best, w.speedup, w.speedup_low, w.speedup_high, w.session_id,"
     " w.rationale, w.origin, w.created FROM winners w JOIN configs c ON c.id = w.config_id";
 
-Expected<std::optional<WinnerRecord>> Store::one_winner(Statement& st) {
-  auto row = st.step();
-  if (!row) {
-    return Error{row.error()};
-  }
-  if (!*row) {
-    return std::optional<WinnerRecord>();
-  }
+static Expected<WinnerRecord> winner_from_row(const Statement& st) {
   WinnerRecord w;
   w.id = st.integer(0);
   w.tu_key = st.text(1);
@@ -181,7 +169,11 @@ Expected<std::optional<WinnerRecord>> Store::one_winner(Statement& st) {
   w.rationale = st.text(15);
   w.origin = st.text(16);
   w.created = st.integer(17);
-  return std::optional<WinnerRecord>(w);
+  return w;
+}
+
+Expected<std::optional<WinnerRecord>> Store::one_winner(Statement& st) {
+  return st.first_row<WinnerRecord>(winner_from_row);
 }
 
 Expected<std::optional<WinnerRecord>> Store::find_winner_exact(const std::string& tu_key,
@@ -205,15 +197,8 @@ Expected<std::optional<WinnerRecord>> Store::find_winner_nearest(const std::stri
 Expected<std::map<std::string, int64_t>> Store::stats() {
   TRY_PREPARE(st, "SELECT name, count FROM stats ORDER BY name");
   std::map<std::string, int64_t> out;
-  for (;;) {
-    auto row = st.step();
-    if (!row) {
-      return Error{row.error()};
-    }
-    if (!*row) {
-      break;
-    }
-    out[st.text(0)] = st.integer(1);
+  if (Status s = st.each_row([&](const Statement& r) { out[r.text(0)] = r.integer(1); }); !s) {
+    return Error{s.message()};
   }
   return out;
 }
@@ -234,11 +219,7 @@ Expected<std::optional<std::string>> Store::find_native(const std::string& compi
                                                         const std::string& host_fp) {
   TRY_PREPARE(st, "SELECT json FROM native_targets WHERE compiler_id=? AND host_fp=?");
   st.bind(1, compiler_id).bind(2, host_fp);
-  auto row = st.step();
-  if (!row) {
-    return Error{row.error()};
-  }
-  return *row ? std::optional<std::string>(st.text(0)) : std::nullopt;
+  return st.first_row<std::string>([](const Statement& r) { return r.text(0); });
 }
 
 Status Store::put_native(const std::string& compiler_id, const std::string& host_fp,
@@ -267,14 +248,14 @@ Expected<int64_t> Store::intern_config(const TuneConfig& config) {
   }
   TRY_PREPARE(st, "SELECT id FROM configs WHERE canonical=?");
   st.bind(1, canon);
-  auto row = st.step();
-  if (!row) {
-    return Error{row.error()};
+  auto id = st.first_row<int64_t>([](const Statement& r) { return r.integer(0); });
+  if (!id) {
+    return Error{id.error()};
   }
-  if (!*row) {
+  if (!*id) {
     return Error{"config vanished after insert"};
   }
-  return st.integer(0);
+  return **id;
 }
 
 Status Store::put_winner(const WinnerRecord& w) {
@@ -333,7 +314,7 @@ Status Store::delete_winner(int64_t id) {
   return st.run();
 }
 
-static Expected<CapturedCommand> command_from_row(Statement& st) {
+static Expected<CapturedCommand> command_from_row(const Statement& st) {
   CapturedCommand c;
   c.kind = st.text(0);
   c.output = st.text(1);
@@ -360,19 +341,20 @@ static const char* kCommandColumns =
 
 static Expected<std::vector<CapturedCommand>> all_commands(Statement& st) {
   std::vector<CapturedCommand> out;
-  for (;;) {
-    auto row = st.step();
-    if (!row) {
-      return Error{row.error()};
-    }
-    if (!*row) {
-      break;
-    }
-    auto c = command_from_row(st);
+  std::optional<Error> malformed;
+  Status s = st.each_row([&](const Statement& r) {
+    auto c = command_from_row(r);
     if (!c) {
-      return Error{c.error()};
+      malformed = malformed.value_or(c.error());
+    } else {
+      out.push_back(std::move(*c));
     }
-    out.push_back(std::move(*c));
+  });
+  if (!s) {
+    return Error{s.message()};
+  }
+  if (malformed) {
+    return *malformed;
   }
   return out;
 }
@@ -420,14 +402,7 @@ Status Store::update_session(int64_t id, const std::string& state, const nlohman
   return st.run();
 }
 
-static Expected<std::optional<SessionRow>> one_session(Statement& st) {
-  auto row = st.step();
-  if (!row) {
-    return Error{row.error()};
-  }
-  if (!*row) {
-    return std::optional<SessionRow>();
-  }
+static SessionRow session_from_row(const Statement& st) {
   SessionRow s;
   s.id = st.integer(0);
   s.state = st.text(1);
@@ -437,7 +412,11 @@ static Expected<std::optional<SessionRow>> one_session(Statement& st) {
   s.summary = summary.empty() ? nlohmann::json::object() : nlohmann::json::parse(summary, nullptr, false);
   s.created = st.integer(5);
   s.updated = st.integer(6);
-  return std::optional<SessionRow>(s);
+  return s;
+}
+
+static Expected<std::optional<SessionRow>> one_session(Statement& st) {
+  return st.first_row<SessionRow>(session_from_row);
 }
 
 Expected<std::optional<SessionRow>> Store::session(int64_t id) {
@@ -486,39 +465,35 @@ Expected<int64_t> Store::add_trial(const TrialRow& t) {
 
 static Expected<std::vector<TrialRow>> all_trials(Statement& st) {
   std::vector<TrialRow> out;
-  for (;;) {
-    auto row = st.step();
-    if (!row) {
-      return Error{row.error()};
-    }
-    if (!*row) {
-      break;
-    }
+  Status s = st.each_row([&](const Statement& row) {
     TrialRow t;
-    t.id = st.integer(0);
-    t.session_id = st.integer(1);
-    t.tu_key = st.text(2);
-    t.source = st.text(3);
-    auto cfg = TuneConfig::parse(st.text(4));
+    t.id = row.integer(0);
+    t.session_id = row.integer(1);
+    t.tu_key = row.text(2);
+    t.source = row.text(3);
+    auto cfg = TuneConfig::parse(row.text(4));
     if (!cfg) {
-      continue; // a malformed stored config is skipped, not fatal
+      return; // a malformed stored config is skipped, not fatal
     }
     t.config = *cfg;
-    t.planner = st.text(5);
-    t.op = st.text(6);
-    t.verdict = st.text(7);
-    t.detail = st.text(8);
-    t.objective = st.text(9);
-    auto opt = [&](int col) { return st.is_null(col) ? std::optional<double>() : st.real(col); };
+    t.planner = row.text(5);
+    t.op = row.text(6);
+    t.verdict = row.text(7);
+    t.detail = row.text(8);
+    t.objective = row.text(9);
+    auto opt = [&](int col) { return row.is_null(col) ? std::optional<double>() : row.real(col); };
     t.score = opt(10);
-    t.samples = nlohmann::json::parse(st.text(11), nullptr, false);
+    t.samples = nlohmann::json::parse(row.text(11), nullptr, false);
     t.speedup = opt(12);
     t.speedup_low = opt(13);
     t.speedup_high = opt(14);
-    t.compile_sec = st.real(15);
-    t.object_hash = st.text(16);
-    t.created = st.integer(17);
+    t.compile_sec = row.real(15);
+    t.object_hash = row.text(16);
+    t.created = row.integer(17);
     out.push_back(std::move(t));
+  });
+  if (!s) {
+    return Error{s.message()};
   }
   return out;
 }

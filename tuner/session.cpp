@@ -561,6 +561,34 @@ void Session::save_state(const std::string& state) {
   (void)m_store.update_session(m_summary.session_id, state, j);
 }
 
+// The best `top` candidates by screening, plus the one with the fewest options
+// among those that screened within kSimpleMargin of the best: exploration
+// winners carry dozens of passengers, and when a plain config is as fast, the
+// winner choice below should have it to pick.
+std::vector<Candidate> confirmation_list(const std::vector<Candidate>& sorted, size_t top, double threshold) {
+  constexpr double kSimpleMargin = 0.98;
+  std::vector<Candidate> out;
+  const Candidate* simplest = nullptr;
+  for (const auto& c : sorted) {
+    if (c.speedup <= 1 + threshold) {
+      break;
+    }
+    if (out.size() < top) {
+      out.push_back(c);
+    }
+    if (c.speedup >= sorted.front().speedup * kSimpleMargin &&
+        (!simplest || c.config.options.size() < simplest->config.options.size())) {
+      simplest = &c;
+    }
+  }
+  if (simplest && std::none_of(out.begin(), out.end(), [&](const Candidate& c) {
+        return c.config.canonical() == simplest->config.canonical();
+      })) {
+    out.push_back(*simplest);
+  }
+  return out;
+}
+
 TuResult Session::tune_tu(TuState& tu, int budget) {
   TuResult res;
   res.source_rel = tu.source_rel;
@@ -828,8 +856,8 @@ TuResult Session::tune_tu(TuState& tu, int budget) {
   std::optional<Candidate> winner;
   Comparison winner_cmp;
   int confirmed = 0;
-  for (const auto& cand : candidates) {
-    if (confirmed >= (deterministic() ? 1 : 3) || cand.speedup <= 1 + threshold || g_stop.load() >= 2) {
+  for (const auto& cand : confirmation_list(candidates, deterministic() ? 1 : 3, threshold)) {
+    if (g_stop.load() >= 2) {
       break;
     }
     ++confirmed;
