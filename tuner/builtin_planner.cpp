@@ -125,9 +125,9 @@ public:
     }
   }
 
-  // The schedule: the core seeds; then, for the first part of the budget, every
-  // other trial an exploration draw and the rest seeds while any are left; then the
-  // bandit alone (which still explores when that keeps paying).
+  // The schedule: the core seeds; then, for the first part of the budget, two
+  // trials in three exploration draws and the third the remaining seeds; then any
+  // seeds left, then the bandit (which still explores when that keeps paying).
   std::vector<Proposal> propose(size_t count) override {
     std::vector<Proposal> out;
     while (out.size() < count) {
@@ -139,7 +139,7 @@ public:
       if (!p && exploring && dense(best_point())) {
         p = from_operator(kAblate); // strip the passengers of an exploration winner
       }
-      if (!p && (m_seeds_taken < kCoreSeeds || exploring)) {
+      if (!p) {
         p = next_seed();
       }
       if (!p) {
@@ -177,6 +177,7 @@ public:
     }
     if (is_failure(outcome.verdict)) {
       penalise(point, pending.parent);
+      m_failed.push_back(outcome.config);
     }
     // Failed configs count as coverage too: their values were tried, and drawing
     // them again first would mostly repeat the failure.
@@ -212,10 +213,23 @@ private:
   }
 
   // An option is harmful here when adding it alone to a measured config made it
-  // clearly slower (seeds are built as such pairs: -O3 vs -O3 -march=native, ...).
+  // clearly slower or made it fail (seeds are built as such pairs: -O3 vs -O3
+  // -march=native, ...; -march=native fails under callgrind on AVX-512 hosts).
   // Later seeds with it are skipped; the bandit may still try it in other company.
   bool has_harmful_option(const TuneConfig& c) const {
     for (const auto& o : c.options) {
+      for (const auto& failed : m_failed) {
+        if (std::find(failed.options.begin(), failed.options.end(), o) == failed.options.end()) {
+          continue;
+        }
+        TuneConfig without = failed;
+        without.options.erase(std::find(without.options.begin(), without.options.end(), o));
+        std::string key = without.canonical();
+        if (std::any_of(m_observed.begin(), m_observed.end(),
+                        [&](const auto& seen) { return seen.first.canonical() == key; })) {
+          return true;
+        }
+      }
       for (const auto& [with, with_score] : m_observed) {
         if (std::find(with.options.begin(), with.options.end(), o) == with.options.end()) {
           continue;
@@ -234,6 +248,7 @@ private:
   }
 
   std::vector<std::pair<TuneConfig, double>> m_observed;
+  std::vector<TuneConfig> m_failed;
 
   struct Pending {
     int op = -1; // -1: seed, history or someone else's proposal
