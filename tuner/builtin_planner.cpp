@@ -6,7 +6,7 @@
 // used more, and a UCB exploration term keeps every operator in play.
 //
 // Exploration is group testing: a config with a third of the dimensions changed
-// at once around the best point so far tests ~50 options in one trial. On real
+// at once around a good small config tests ~50 options in one trial. On real
 // kernels single options hide large gains far from -O3 (gcc sort: 1.23x from
 // -ftree-loop-if-convert alone), which one-flip hill climbing finds only by luck;
 // dense draws find them, and ablation then strips the passengers.
