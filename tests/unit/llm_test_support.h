@@ -196,8 +196,6 @@ inline int closed_port() {
   return port;
 }
 
-// A chat-completions script entry whose content is `candidates` as the model would write it.
-// (A braced list of one candidate is that object, not an array of it: wrap it.)
 // A gcc planning context for a small C kernel on this host; tests add the
 // features and source excerpt they look for in prompts.
 inline PlanningContext gcc_planning_context() {
@@ -213,6 +211,8 @@ inline PlanningContext gcc_planning_context() {
   return ctx;
 }
 
+// A chat-completions script entry whose content is `candidates` as the model would write it.
+// (A braced list of one candidate is that object, not an array of it: wrap it.)
 inline nlohmann::json reply_with(const nlohmann::json& candidates) {
   nlohmann::json list = candidates.is_array() ? candidates : nlohmann::json::array({candidates});
   return {{"content", nlohmann::json{{"candidates", list}}.dump()}};
