@@ -1,10 +1,69 @@
 #include "cache/records.h"
 
+#include <array>
 #include <ctime>
+#include <utility>
 
 namespace llmcc {
 
 int64_t now_unix() { return static_cast<int64_t>(std::time(nullptr)); }
+
+namespace {
+
+template <typename E, size_t N>
+std::optional<E> from_names(const std::array<std::pair<E, std::string_view>, N>& names, std::string_view s) {
+  for (const auto& [e, name] : names) {
+    if (name == s) {
+      return e;
+    }
+  }
+  return std::nullopt;
+}
+
+template <typename E, size_t N>
+std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& names, E e) {
+  for (const auto& [v, name] : names) {
+    if (v == e) {
+      return name;
+    }
+  }
+  return "unknown";
+}
+
+// The spellings are the database's (and --json's); keep them stable.
+constexpr std::array<std::pair<Verdict, std::string_view>, 11> kVerdictNames = {{
+    {Verdict::Ok, "ok"},
+    {Verdict::Identical, "identical"},
+    {Verdict::CompileError, "compile_error"},
+    {Verdict::Crash, "crash"},
+    {Verdict::Timeout, "timeout"},
+    {Verdict::Mismatch, "mismatch"},
+    {Verdict::VerifyFailed, "verify_failed"},
+    {Verdict::Rejected, "rejected"},
+    {Verdict::BaselineFailed, "baseline_failed"},
+    {Verdict::Interrupted, "interrupted"},
+    {Verdict::NotConfirmed, "not_confirmed"},
+}};
+
+constexpr std::array<std::pair<SessionState, std::string_view>, 5> kSessionStateNames = {{
+    {SessionState::Running, "running"},
+    {SessionState::Done, "done"},
+    {SessionState::Interrupted, "interrupted"},
+    {SessionState::Failed, "failed"},
+    {SessionState::DryRun, "dry-run"},
+}};
+
+} // namespace
+
+std::string_view to_string(Verdict v) { return name_of(kVerdictNames, v); }
+std::optional<Verdict> verdict_from_string(std::string_view s) { return from_names(kVerdictNames, s); }
+
+bool is_failure(Verdict v) { return v != Verdict::Ok && v != Verdict::Identical; }
+
+std::string_view to_string(SessionState s) { return name_of(kSessionStateNames, s); }
+std::optional<SessionState> session_state_from_string(std::string_view s) {
+  return from_names(kSessionStateNames, s);
+}
 
 nlohmann::json CapturedCommand::to_json() const {
   return {{"kind", kind},     {"cwd", cwd},           {"argv", argv},

@@ -8,10 +8,38 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace llmcc {
+
+// What happened to one tried config. Stored as text (to_string) in the trials
+// table; everywhere else it is compared as this enum.
+enum class Verdict {
+  Ok,             // built, ran, output and tests matched; measured
+  Identical,      // same object code as the baseline
+  CompileError,
+  Crash,
+  Timeout,
+  Mismatch,       // output differs from the baseline's
+  VerifyFailed,   // --verify failed
+  Rejected,       // refused by the allow-list before it was built
+  BaselineFailed, // the baseline failed while measuring this candidate
+  Interrupted,    // Ctrl-C before a measurement
+  NotConfirmed,   // a confirmation run did not show the gain again
+};
+std::string_view to_string(Verdict v);
+std::optional<Verdict> verdict_from_string(std::string_view s);
+// Anything but a measured or identical program: the planners avoid its options
+// and the session counts it as a failed trial.
+bool is_failure(Verdict v);
+
+// A tuning session's state, stored as text in the sessions table.
+enum class SessionState { Running, Done, Interrupted, Failed, DryRun };
+std::string_view to_string(SessionState s);
+std::optional<SessionState> session_state_from_string(std::string_view s);
 
 // One compile or link as the build ran it, so `llmcc tune` can replay or find it.
 struct CapturedCommand {
