@@ -6,6 +6,8 @@
 #include "util/fs.h"
 #include "util/strings.h"
 #include "wrapper/compiler_lookup.h"
+#include "wrapper/config_admission.h"
+#include "wrapper/config_lookup.h"
 #include "wrapper/tu_context.h"
 
 namespace llmcc::cli {
@@ -35,15 +37,7 @@ void register_show(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                      return 1;
                    }
                    const CapturedCommand& cmd = compiles->front();
-                   TuContext tu;
-                   tu.cwd = cmd.cwd;
-                   tu.compiler_path = cmd.compiler;
-                   std::vector<std::string> args(cmd.argv.begin() + 1, cmd.argv.end());
-                   tu.args = classify_args(args, cmd.language == "c++", cmd.cwd);
-                   tu.source_abs = cmd.source;
-                   tu.output_abs = cmd.output;
-                   tu.project_root = find_project_root(cmd.source, ctx.config());
-                   tu.source_rel = fs::relative_to(cmd.source, tu.project_root).value_or(fs::base_name(cmd.source));
+                   TuContext tu = make_tu_context(cmd, ctx.config());
                    auto id = compiler_identity(cmd.compiler, store);
                    if (!id) {
                      fmt::print(stderr, "llmcc: error: {}\n", id.error().message);
@@ -51,6 +45,7 @@ void register_show(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                    }
                    tu.compiler = *id;
                    Resolution r = resolve_config(store, ctx.config(), tu, /*always_compute_key=*/true);
+                   (void)admit_config(r, tu, safety_policy(ctx.config())); // exactly as the compile does
                    if (tu.host.arch.empty()) {
                      tu.host = hw::detect_host(); // a tuning trial's override skips the lookup
                    }
@@ -69,7 +64,7 @@ void register_show(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                                          {"compiler", {{"id", id->id}, {"path", id->path}, {"version", id->version}}},
                                          {"host", tu.host.fingerprint()},
                                          {"hw_class", tu.host.hw_class()},
-                                         {"how", r.how},
+                                         {"how", to_string(r.how)},
                                          {"config", r.config ? r.config->to_json() : nlohmann::json(nullptr)},
                                          {"notes", r.notes},
                                          {"dropped", dropped},
@@ -89,7 +84,7 @@ void register_show(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                      fmt::print("  - {}\n", n);
                    }
                    if (r.config) {
-                     fmt::print("config:    {} ({} match)\n", r.config->display(), r.how);
+                     fmt::print("config:    {} ({} match)\n", r.config->display(), to_string(r.how));
                      if (r.winner) {
                        fmt::print("evidence:  {:.3f}x [{:.3f}, {:.3f}] on {}, session {}\n", r.winner->speedup,
                                   r.winner->speedup_low, r.winner->speedup_high, r.winner->objective,

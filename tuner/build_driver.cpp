@@ -10,6 +10,7 @@
 #include "util/hash.h"
 #include "util/process.h"
 #include "util/strings.h"
+#include "wrapper/trial_file.h"
 
 namespace llmcc {
 
@@ -84,7 +85,7 @@ BuildResult BuildDriver::run_build(const std::vector<CapturedCommand>& tus, cons
       return r;
     }
   }
-  std::string seen_file = trial_file.empty() ? "" : trial_file + ".seen";
+  std::string seen_file = trial_file.empty() ? "" : trial_seen_path(trial_file);
   if (!seen_file.empty()) {
     std::remove(seen_file.c_str());
   }
@@ -114,9 +115,9 @@ BuildResult BuildDriver::run_build(const std::vector<CapturedCommand>& tus, cons
   for (auto& o : steps) {
     o.timeout_sec = 3600;
     if (!trial_file.empty()) {
-      o.env_set["LLMCC_TRIAL_FILE"] = trial_file;
+      o.env_set[kTrialFileEnv] = trial_file;
     } else {
-      o.env_unset.push_back("LLMCC_TRIAL_FILE");
+      o.env_unset.push_back(kTrialFileEnv);
     }
     if (m_make_env && !m_llmcc.empty()) {
       // Plain Makefiles pick the compiler from CC/CXX: the user ran `make CC=llmcc`.
@@ -138,7 +139,7 @@ BuildResult BuildDriver::run_build(const std::vector<CapturedCommand>& tus, cons
   if (!seen_file.empty()) {
     std::string seen = fs::read_file(seen_file).value_or("");
     for (const auto& tu : tus) {
-      if (seen.find(tu.source + "\n") == std::string::npos) {
+      if (!trial_seen(seen, tu.source)) {
         r.log = fmt::format("the rebuild compiled {} without going through llmcc, so a trial config "
                             "cannot reach it. Pass --build-cmd with the command that builds through llmcc "
                             "(e.g. \"make CC=llmcc\")",
@@ -155,29 +156,37 @@ BuildResult BuildDriver::run_build(const std::vector<CapturedCommand>& tus, cons
     }
     r.object_hash = *h;
   }
-  auto b = hash_file_hex(m_program.binary);
-  if (!b) {
-    r.log = fmt::format("the build succeeded but did not produce {}", m_program.binary);
-    return r;
+  // What the benchmark loads: the binary and the in-tree shared libraries.
+  for (const auto& file : m_program.files()) {
+    auto b = hash_file_hex(file);
+    if (!b) {
+      r.log = fmt::format("the build succeeded but did not produce {}", file);
+      return r;
+    }
+    r.binary_hash += *b;
   }
-  r.binary_hash = *b;
   r.ok = true;
   return r;
 }
 
 BuildResult BuildDriver::rebuild(const CapturedCommand& tu, const std::optional<TuneConfig>& config) {
-  nlohmann::json entry = {{"source", tu.source}};
-  entry["config"] = config ? config->to_json() : nlohmann::json(nullptr);
-  nlohmann::json trial = {{"entries", nlohmann::json::array({entry})}};
-  return run_build({tu}, trial.dump(), &tu);
+  return run_build({tu}, trial_file_text({{tu.source, config}}), &tu);
 }
 
 BuildResult BuildDriver::rebuild_plain(const std::vector<CapturedCommand>& tus) {
-  nlohmann::json entries = nlohmann::json::array();
+  std::vector<TrialEntry> entries;
   for (const auto& tu : tus) {
-    entries.push_back({{"source", tu.source}, {"config", nullptr}});
+    entries.push_back({tu.source, std::nullopt});
   }
-  return run_build(tus, nlohmann::json{{"entries", entries}}.dump(), tus.empty() ? nullptr : &tus.front());
+  return run_build(tus, trial_file_text(entries), tus.empty() ? nullptr : &tus.front());
+}
+
+BuildResult BuildDriver::rebuild_all_with(const std::vector<CapturedCommand>& tus, const TuneConfig& config) {
+  std::vector<TrialEntry> entries;
+  for (const auto& tu : tus) {
+    entries.push_back({tu.source, config});
+  }
+  return run_build(tus, trial_file_text(entries), tus.empty() ? nullptr : &tus.front());
 }
 
 BuildResult BuildDriver::rebuild_with_winners(const std::vector<CapturedCommand>& tus) {

@@ -24,7 +24,7 @@ struct BuildResult {
   std::string log; // tail of the build output on failure
   double seconds = 0;
   std::string object_hash; // of the TU's object after the build
-  std::string binary_hash; // of the program binary after the build
+  std::string binary_hash; // of what the benchmark loads (binary, in-tree shared libraries)
 };
 
 class BuildDriver {
@@ -38,6 +38,8 @@ public:
   BuildResult rebuild(const CapturedCommand& tu, const std::optional<TuneConfig>& config);
   // Rebuilds all of `tus` with their plain flags (the session's starting point).
   BuildResult rebuild_plain(const std::vector<CapturedCommand>& tus);
+  // Rebuilds all of `tus` with one config (a reference build such as -O3 -march=native).
+  BuildResult rebuild_all_with(const std::vector<CapturedCommand>& tus, const TuneConfig& config);
   // Rebuilds the given TUs with no override: the wrapper applies the database's winners.
   BuildResult rebuild_with_winners(const std::vector<CapturedCommand>& tus);
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -8,6 +9,13 @@ namespace llmcc {
 
 bool starts_with(std::string_view s, std::string_view prefix);
 bool ends_with(std::string_view s, std::string_view suffix);
+// Option tables are arrays of C strings: is `s` one of them / does it start with one?
+template <typename Table> bool equals_any(const Table& table, std::string_view s) {
+  return std::any_of(std::begin(table), std::end(table), [&](std::string_view t) { return s == t; });
+}
+template <typename Table> bool starts_with_any(const Table& table, std::string_view s) {
+  return std::any_of(std::begin(table), std::end(table), [&](std::string_view t) { return starts_with(s, t); });
+}
 std::string trim(std::string_view s);
 std::vector<std::string> split(std::string_view s, char sep, bool skip_empty = true);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);

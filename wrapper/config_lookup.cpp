@@ -1,0 +1,115 @@
+#include "wrapper/config_lookup.h"
+
+#include <fmt/format.h>
+
+#include "cache/store.h"
+#include "config/config.h"
+#include "util/fs.h"
+#include "wrapper/trial_file.h"
+#include "wrapper/tu_context.h"
+#include "wrapper/tu_key.h"
+
+namespace llmcc {
+
+std::string_view to_string(Resolution::How how) {
+  switch (how) {
+  case Resolution::How::None:
+    return "none";
+  case Resolution::How::Trial:
+    return "trial";
+  case Resolution::How::Baseline:
+    return "baseline";
+  case Resolution::How::Exact:
+    return "exact";
+  case Resolution::How::Nearest:
+    return "nearest";
+  case Resolution::How::Rejected:
+    return "rejected";
+  }
+  return "none";
+}
+
+namespace {
+
+void found(Resolution& r, TuneConfig config, Resolution::How how) {
+  r.config = std::move(config);
+  r.how = how;
+}
+
+} // namespace
+
+Resolution resolve_config(Store* store, const Config& config, TuContext& tu, bool always_compute_key) {
+  using How = Resolution::How;
+  Resolution r;
+  std::string trial_error;
+  if (auto forced = trial_override(tu.source_abs, &trial_error)) {
+    note_trial_seen(tu.source_abs);
+    if (!*forced) {
+      r.how = How::Baseline;
+      r.notes.push_back("tuning session: plain compile (baseline)");
+      return r;
+    }
+    r.notes.push_back("tuning session: trial config");
+    found(r, **forced, How::Trial);
+    return r;
+  }
+  if (!trial_error.empty()) {
+    r.notes.push_back("trial file ignored: " + trial_error);
+  }
+  if (!store) {
+    r.notes.push_back("no database: plain compile");
+    return r;
+  }
+  const std::string source_base = fs::base_name(tu.source_abs);
+  auto any = store->has_winner_for_source(tu.compiler.id, source_base);
+  if (!any) {
+    r.notes.push_back("lookup failed: " + any.error().message);
+    return r;
+  }
+  // CPUID and sysfs cost a fraction of a millisecond: only when a winner might apply.
+  if ((*any || always_compute_key) && tu.host.arch.empty()) {
+    tu.host = hw::detect_host();
+  }
+  auto candidate = *any ? store->has_candidate_winner(tu.compiler.id, tu.host.fingerprint(), tu.host.hw_class(),
+                                                      source_base)
+                        : Expected<bool>(false);
+  if (!candidate) {
+    r.notes.push_back("lookup failed: " + candidate.error().message);
+    return r;
+  }
+  if (!*candidate && !always_compute_key) {
+    r.notes.push_back(fmt::format("no winner for a source named {} with this compiler ({}) and hardware",
+                                  source_base, tu.compiler.id));
+    return r;
+  }
+  auto key = compute_tu_key(tu);
+  if (!key) {
+    r.notes.push_back("cannot compute the TU key: " + key.error().message);
+    return r;
+  }
+  r.tu_key = *key;
+  auto exact = store->find_winner_exact(*key, tu.compiler.id, tu.host.fingerprint());
+  if (exact && *exact) {
+    r.winner = **exact;
+    r.notes.push_back(fmt::format("exact match: key {} on host {}", key->substr(0, 12), tu.host.fingerprint()));
+    found(r, (*exact)->config, How::Exact);
+    return r;
+  }
+  r.notes.push_back(fmt::format("no exact winner for key {}", key->substr(0, 12)));
+  if (config.str("lookup") != "nearest") {
+    r.notes.push_back("lookup = exact: no fallback");
+    return r;
+  }
+  auto nearest = store->find_winner_nearest(tu.source_rel, tu.compiler.id, tu.host.hw_class());
+  if (nearest && *nearest) {
+    r.winner = **nearest;
+    r.notes.push_back(fmt::format("nearest match: same source {} , compiler and hardware class {}",
+                                  tu.source_rel, tu.host.hw_class()));
+    found(r, (*nearest)->config, How::Nearest);
+    return r;
+  }
+  r.notes.push_back(fmt::format("no winner for {} with this compiler and hardware class", tu.source_rel));
+  return r;
+}
+
+} // namespace llmcc
