@@ -65,7 +65,7 @@ TrialOutcome evaluate(const Proposal& p) {
   TrialOutcome o;
   o.config = p.config;
   o.op = p.op;
-  o.verdict = "ok";
+  o.verdict = Verdict::Ok;
   double s = hidden_speedup(p.config);
   o.speedup = s;
   o.speedup_low = s;

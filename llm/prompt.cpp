@@ -314,7 +314,7 @@ std::string describe_evidence(const std::vector<TrialOutcome>& outcomes) {
   for (size_t i : shown) {
     const auto& o = outcomes[i];
     out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", i + 1, one_line(o.config.display(), 300),
-                       one_line(o.op.empty() ? "-" : o.op, 20), one_line(o.verdict, 30), format_speedup(o),
+                       one_line(o.op.empty() ? "-" : o.op, 20), std::string(to_string(o.verdict)), format_speedup(o),
                        one_line(o.detail.empty() ? "-" : o.detail, 120));
   }
   if (shown.size() < outcomes.size()) {

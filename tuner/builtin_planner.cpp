@@ -12,13 +12,14 @@
 // dense draws find them, and ablation then strips the passengers.
 #include "tuner/planner.h"
 
+#include "tuner/auc_bandit.h"
+#include "tuner/planner_seeds.h"
+
 #include "flags/option_syntax.h"
 #include "flags/option_table.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
-#include <deque>
 #include <map>
 #include <optional>
 #include <random>
@@ -68,8 +69,6 @@ enum Op { kMutateBest, kMutateTop, kCrossover, kRandom, kAblate, kGreedyAdd, kEx
 constexpr const char* kOpNames[kOpCount] = {"mutate-best", "mutate-top", "crossover", "random",
                                             "ablation",    "greedy-add", "explore"};
 
-bool is_failure(const std::string& verdict) { return verdict != "ok" && verdict != "identical"; }
-
 // The planner's view of an outcome's quality: the pessimistic end of the interval
 // when there is one, so a lucky noisy sample does not become the parent of everything.
 std::optional<double> score_of(const TrialOutcome& o) {
@@ -80,20 +79,6 @@ std::optional<double> score_of(const TrialOutcome& o) {
     return *o.speedup_low;
   }
   return o.speedup;
-}
-
-std::optional<long> numeric_suffix(const std::string& text) {
-  size_t eq = text.rfind('=');
-  if (eq == std::string::npos || eq + 1 >= text.size()) {
-    return std::nullopt;
-  }
-  long v = 0;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data() + eq + 1, end, v);
-  if (ec != std::errc() || ptr != end) {
-    return std::nullopt;
-  }
-  return v;
 }
 
 class BuiltinPlanner final : public Planner {
@@ -161,19 +146,13 @@ public:
     if (auto it = m_pending.find(key); it != m_pending.end()) {
       pending = it->second;
       m_pending.erase(it);
-      if (pending.op >= 0) {
-        --m_pending_uses[pending.op];
-      }
     }
     Point point = m_space.to_point(outcome.config);
     std::optional<double> score = score_of(outcome);
     bool success = score && *score > m_best_score;
 
     if (pending.op >= 0) {
-      m_window.emplace_back(pending.op, success);
-      if (m_window.size() > kWindow) {
-        m_window.pop_front();
-      }
+      m_bandit.observed(pending.op, success);
     }
     if (is_failure(outcome.verdict)) {
       penalise(point, pending.parent);
@@ -200,7 +179,7 @@ private:
       Proposal p = std::move(m_seeds.front());
       m_seeds.pop_front();
       ++m_seeds_taken;
-      if (has_harmful_option(p.config)) {
+      if (has_harmful_option(p.config, m_observed, m_failed)) {
         continue; // e.g. -march=native already lost to plain -O3 on this TU
       }
       if (m_seen.insert(p.config.canonical()).second) {
@@ -210,41 +189,6 @@ private:
     }
     m_seeds_taken = std::max(m_seeds_taken, kCoreSeeds);
     return std::nullopt;
-  }
-
-  // An option is harmful here when adding it alone to a measured config made it
-  // clearly slower or made it fail (seeds are built as such pairs: -O3 vs -O3
-  // -march=native, ...; -march=native fails under callgrind on AVX-512 hosts).
-  // Later seeds with it are skipped; the bandit may still try it in other company.
-  bool has_harmful_option(const TuneConfig& c) const {
-    for (const auto& o : c.options) {
-      for (const auto& failed : m_failed) {
-        if (std::find(failed.options.begin(), failed.options.end(), o) == failed.options.end()) {
-          continue;
-        }
-        TuneConfig without = failed;
-        without.options.erase(std::find(without.options.begin(), without.options.end(), o));
-        std::string key = without.canonical();
-        if (std::any_of(m_observed.begin(), m_observed.end(),
-                        [&](const auto& seen) { return seen.first.canonical() == key; })) {
-          return true;
-        }
-      }
-      for (const auto& [with, with_score] : m_observed) {
-        if (std::find(with.options.begin(), with.options.end(), o) == with.options.end()) {
-          continue;
-        }
-        TuneConfig without = with;
-        without.options.erase(std::find(without.options.begin(), without.options.end(), o));
-        std::string key = without.canonical();
-        for (const auto& [other, other_score] : m_observed) {
-          if (other.canonical() == key && with_score < other_score * 0.97) {
-            return true;
-          }
-        }
-      }
-    }
-    return false;
   }
 
   std::vector<std::pair<TuneConfig, double>> m_observed;
@@ -258,70 +202,6 @@ private:
     Point point;
     double score = 0;
   };
-
-  // Transfer winners may carry a param or knob value between the grid points of a
-  // dimension (a value an earlier session or the LLM found). The planner's own copy
-  // of the space gets those values, so the winner survives the trip to a Point and
-  // its neighbours can be searched.
-  static SearchSpace augmented_space(const SearchSpace& space, const std::vector<TuneConfig>& winners) {
-    std::vector<Dimension> dims = space.dims();
-    const OptionTable& table = option_table(space.family());
-    for (const auto& w : winners) {
-      for (const auto& o : w.options) {
-        OptionParts parts = split_option(o);
-        const ParamSpec* spec = nullptr;
-        if (parts.form == OptionForm::Param) {
-          spec = table.find_param(parts.name);
-        } else if (parts.form == OptionForm::Mllvm) {
-          spec = table.find_mllvm(parts.name);
-        }
-        auto v = numeric_suffix(o);
-        if (spec == nullptr || !parts.has_value || !v || !spec->accepts(*v)) {
-          continue;
-        }
-        for (auto& d : dims) {
-          if (d.values.size() > 1 && split_option(d.values[1]).identity == parts.identity) {
-            if (std::find(d.values.begin(), d.values.end(), o) == d.values.end()) {
-              d.values.push_back(o);
-            }
-            break;
-          }
-        }
-      }
-    }
-    return SearchSpace(space.family(), std::move(dims));
-  }
-
-  // The value of dimension `name` spelled `text`, or for numeric dimensions the grid
-  // value nearest `target`; nullopt when the space lacks the dimension.
-  std::optional<std::string> pick_value(const std::string& text, std::optional<long> target = std::nullopt) const {
-    for (const auto& d : m_space.dims()) {
-      if (!target) {
-        if (std::find(d.values.begin() + 1, d.values.end(), text) != d.values.end()) {
-          return text;
-        }
-        continue;
-      }
-      if (d.name != text) {
-        continue;
-      }
-      std::optional<std::string> best;
-      double best_distance = 0;
-      for (size_t i = 1; i < d.values.size(); ++i) {
-        auto v = numeric_suffix(d.values[i]);
-        if (!v) {
-          continue;
-        }
-        double distance = std::abs(std::log1p(std::max(0L, *v)) - std::log1p(std::max(0L, *target)));
-        if (!best || distance < best_distance) {
-          best = d.values[i];
-          best_distance = distance;
-        }
-      }
-      return best;
-    }
-    return std::nullopt;
-  }
 
   void add_seed(TuneConfig c, const std::string& op, const std::string& rationale) {
     // Round trip through the space: drops what the space lacks, and conflicts.
@@ -337,49 +217,7 @@ private:
     for (const auto& w : ctx.prior_winners) {
       add_seed(w, "seed", "transfer: winner of this or a similar TU on this hardware class");
     }
-    struct Wish {
-      std::string text;
-      std::optional<long> target;
-    };
-    std::vector<std::vector<Wish>> starts;
-    if (ctx.objective == "size") {
-      starts = {{{"-Os"}}, {{"-Oz"}}, {{"-Os"}, {"-march=native"}}, {{"-O2"}}, {{"-O1"}}};
-    } else {
-      // -O3 and -march=native are the usual big wins; unrolling pays off on loop
-      // kernels, and -fno-math-errno lets sqrt and friends become single instructions.
-      // -O1 and -Os are there because branchy code (hashing, an interpreter
-      // loop: 1.1x-1.3x over -O3 with gcc -O1; clang sort: -Oz 1.04x) can lose
-      // to -O2/-O3's if-conversion and code growth.
-      starts = {
-          {{"-O3"}},
-          {{"-O3"}, {"-march=native"}},
-          {{"-O2"}},
-          {{"-O1"}},
-          {{"-O3"}, {"-march=native"}, {"-funroll-loops"}},
-          {{"-Os"}},
-          {{"-O3"}, {"-fno-math-errno"}},
-          {{"-O3"}, {"-march=native"}, {"-fno-math-errno"}},
-          {{"-O3"}, {"-march=native"}, {"-funroll-loops"}, {"-fno-math-errno"}},
-          {{"-O2"}, {"-march=native"}},
-      };
-      if (m_space.family() == CompilerFamily::Clang) {
-        starts.push_back({{"-O3"}, {"-march=native"}, {"-mllvm -unroll-threshold", 1000}});
-        starts.push_back({{"-O3"}, {"-march=native"}, {"-mllvm -inline-threshold", 1000}});
-        starts.push_back({{"-O3"}, {"-march=native"}, {"-mllvm -unroll-threshold", 1000},
-                          {"-mllvm -inline-threshold", 1000}});
-      }
-    }
-    for (const auto& wishes : starts) {
-      TuneConfig c;
-      for (const auto& w : wishes) {
-        if (auto v = pick_value(w.text, w.target)) {
-          if (is_opt_level(*v)) {
-            c.opt_level = *v;
-          } else {
-            c.options.push_back(*v);
-          }
-        }
-      }
+    for (auto& c : known_good_seeds(m_space, ctx.objective)) {
       std::string rationale = "known-good starting point: " + c.display();
       add_seed(std::move(c), "seed", rationale);
     }
@@ -387,51 +225,8 @@ private:
 
   // ---- bandit ---------------------------------------------------------------------
 
-  double auc(int op) const {
-    double credit = 0;
-    double pos = 0;
-    for (const auto& [o, success] : m_window) {
-      if (o == op) {
-        pos += 1;
-        if (success) {
-          credit += pos;
-        }
-      }
-    }
-    return pos > 0 ? credit * 2.0 / (pos * (pos + 1)) : 0;
-  }
-
-  size_t uses(int op) const {
-    size_t n = static_cast<size_t>(m_pending_uses[op]);
-    for (const auto& entry : m_window) {
-      n += entry.first == op ? 1 : 0;
-    }
-    return n;
-  }
-
-  int select_op() const {
-    size_t total = 0;
-    for (int op = 0; op < kOpCount; ++op) {
-      total += uses(op);
-    }
-    int best = 0;
-    double best_value = -1;
-    for (int op = 0; op < kOpCount; ++op) {
-      size_t n = uses(op);
-      if (n == 0) {
-        return op; // every operator gets one try before credit counts
-      }
-      double value = auc(op) + kExplorationC * std::sqrt(2.0 * std::log(static_cast<double>(total)) / n);
-      if (value > best_value) {
-        best_value = value;
-        best = op;
-      }
-    }
-    return best;
-  }
-
   std::optional<Proposal> next_from_bandit() {
-    int first = select_op();
+    int first = m_bandit.select();
     // A stuck operator hands over to the others, random restart last of all.
     std::vector<int> order{first};
     for (int op : {kMutateBest, kGreedyAdd, kMutateTop, kCrossover, kAblate, kExplore, kRandom}) {
@@ -456,7 +251,7 @@ private:
     std::string key = config.canonical();
     m_seen.insert(key);
     m_pending[key] = Pending{op, parent};
-    ++m_pending_uses[op];
+    m_bandit.proposed(op);
     return Proposal{config, kOpNames[op], describe(op, parent, config)};
   }
 
@@ -719,8 +514,7 @@ private:
   double m_best_score = 1.0; // the baseline's, by definition of speedup
   std::vector<std::vector<double>> m_weights;
   std::vector<std::vector<int>> m_cover; // tried configs that carried each value
-  std::deque<std::pair<int, bool>> m_window;
-  int m_pending_uses[kOpCount] = {};
+  AucBandit m_bandit{kOpCount, kWindow, kExplorationC};
   size_t m_proposed = 0;     // proposals so far, history included
   size_t m_seeds_taken = 0;  // seeds consumed (proposed or skipped)
   size_t m_explore_until = 0;

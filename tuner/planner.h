@@ -3,9 +3,11 @@
 // session loop (tuner/session.h) runs any of them the same way.
 #pragma once
 
+#include "cache/records.h"
 #include "flags/tune_config.h"
 #include "tuner/search_space.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,11 +25,10 @@ struct Proposal {
 struct TrialOutcome {
   TuneConfig config;
   std::string op;
-  // ok, compile_error, crash, timeout, mismatch, verify_failed, rejected, identical
-  std::string verdict;
+  Verdict verdict = Verdict::Ok;
   std::string detail;
   // Baseline score / candidate score: > 1 is better, for every objective.
-  // Present when the verdict is ok or identical.
+  // Present when the verdict is Ok or Identical.
   std::optional<double> speedup;
   std::optional<double> speedup_low; // confidence interval
   std::optional<double> speedup_high;
@@ -65,6 +66,10 @@ public:
   // One line for the session summary (LLM status, tokens spent); "" for none.
   virtual std::string report() const { return {}; }
 };
+
+// Makes planners by name: supplied by the CLI so the tuner library does not
+// depend on the LLM client.
+using PlannerFactory = std::function<std::unique_ptr<Planner>(const std::string& kind, std::string* status)>;
 
 std::unique_ptr<Planner> make_builtin_planner();
 std::unique_ptr<Planner> make_random_planner();

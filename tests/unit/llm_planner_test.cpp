@@ -39,7 +39,7 @@ TrialOutcome evaluate(const Proposal& p) {
   const auto& opts = p.config.options;
   auto has = [&](const std::string& s) { return std::find(opts.begin(), opts.end(), s) != opts.end(); };
   if (has("-fno-inline-functions")) {
-    o.verdict = "compile_error";
+    o.verdict = Verdict::CompileError;
     o.detail = "error: synthetic failure";
     return o;
   }
@@ -54,7 +54,7 @@ TrialOutcome evaluate(const Proposal& p) {
     s *= 1.06;
   }
   s *= 1.0 + 0.001 * static_cast<double>(opts.size() % 3);
-  o.verdict = "ok";
+  o.verdict = Verdict::Ok;
   o.speedup = s;
   o.speedup_low = s * 0.99;
   o.speedup_high = s * 1.01;

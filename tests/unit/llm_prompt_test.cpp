@@ -82,7 +82,7 @@ TEST(Prompt, MessagesCarryHardwareSpaceFeaturesSourceAndEvidence) {
   TrialOutcome good;
   good.config.opt_level = "-O3";
   good.config.options = {"-funroll-loops"};
-  good.verdict = "ok";
+  good.verdict = Verdict::Ok;
   good.op = "llm";
   good.speedup = 1.25;
   good.speedup_low = 1.2;
@@ -90,7 +90,7 @@ TEST(Prompt, MessagesCarryHardwareSpaceFeaturesSourceAndEvidence) {
   TrialOutcome bad;
   bad.config.opt_level = "-O3";
   bad.config.options = {"-ftree-vectorize"};
-  bad.verdict = "mismatch";
+  bad.verdict = Verdict::Mismatch;
   bad.detail = "output differs at line 3";
   in.outcomes = {good, bad};
   in.rejected = {{"-fplugin=evil.so", "not allowed: -fplugin= loads code"}};
@@ -123,7 +123,7 @@ TEST(Prompt, LongSourcesAndEvidenceStayBounded) {
   for (int i = 0; i < 500; ++i) {
     TrialOutcome o;
     o.config.options = {"--param=max-unroll-times=" + std::to_string(i % 64 + 1)};
-    o.verdict = "ok";
+    o.verdict = Verdict::Ok;
     o.speedup = 1.0 + i / 1000.0;
     in.outcomes.push_back(o);
   }

@@ -49,7 +49,7 @@ public:
     TrialOutcome o;
     o.config = c;
     o.verdict = verdict(c);
-    if (o.verdict != "ok") {
+    if (o.verdict != Verdict::Ok) {
       return o;
     }
     // Deterministic "measurement noise" of +-1.5%, and an interval around it.
@@ -157,22 +157,22 @@ public:
   }
 
 private:
-  static std::string verdict(const TuneConfig& c) {
+  static Verdict verdict(const TuneConfig& c) {
     std::set<std::string> opts(c.options.begin(), c.options.end());
     auto has = [&](const char* o) { return opts.count(o) != 0; };
     if (c.opt_level == "-O3" && has("-fversion-loops-for-strides")) {
-      return "compile_error"; // an ICE
+      return Verdict::CompileError; // an ICE
     }
     if (has("-fsplit-loops") && (has("-funroll-all-loops") || has("-fpeel-loops"))) {
-      return "mismatch"; // a miscompile that only this pair triggers
+      return Verdict::Mismatch; // a miscompile that only this pair triggers
     }
     if (has("--param=max-completely-peel-times=64")) {
-      return "timeout";
+      return Verdict::Timeout;
     }
     if (has("-fira-algorithm=priority")) {
-      return "crash";
+      return Verdict::Crash;
     }
-    return "ok";
+    return Verdict::Ok;
   }
 };
 
@@ -185,7 +185,7 @@ public:
   TrialOutcome evaluate(const TuneConfig& c) const {
     TrialOutcome o;
     o.config = c;
-    o.verdict = "ok";
+    o.verdict = Verdict::Ok;
     std::set<std::string> opts(c.options.begin(), c.options.end());
     auto has = [&](const char* x) { return opts.count(x) != 0; };
     static const std::map<std::string, double> kLevel = {
@@ -406,7 +406,7 @@ TEST(BuiltinPlanner, LearnsToAvoidOptionsThatFail) {
       auto planner = make();
       auto r = run_planner(*planner, make_context(CompilerFamily::Gcc, seed), objective, 80);
       for (const auto& p : r.proposals) {
-        failures += objective.evaluate(p.config).verdict != "ok" ? 1 : 0;
+        failures += objective.evaluate(p.config).verdict != Verdict::Ok ? 1 : 0;
       }
     }
     return failures;
