@@ -446,7 +446,7 @@ Expected<int64_t> Store::add_trial(const TrialRow& t) {
       .bind(4, *cid)
       .bind(5, t.planner)
       .bind(6, t.op)
-      .bind(7, t.verdict)
+      .bind(7, std::string(to_string(t.verdict)))
       .bind(8, t.detail)
       .bind(9, t.objective)
       .bind(10, t.score)
@@ -478,7 +478,7 @@ static Expected<std::vector<TrialRow>> all_trials(Statement& st) {
     t.config = *cfg;
     t.planner = row.text(5);
     t.op = row.text(6);
-    t.verdict = row.text(7);
+    t.verdict = verdict_from_string(row.text(7)).value_or(Verdict::CompileError); // TEMP
     t.detail = row.text(8);
     t.objective = row.text(9);
     auto opt = [&](int col) { return row.is_null(col) ? std::optional<double>() : row.real(col); };

@@ -30,7 +30,7 @@ struct TrialRow {
   std::string tu_key, source;
   TuneConfig config;
   std::string planner, op;
-  std::string verdict; // ok, compile_error, crash, timeout, mismatch, verify_failed, rejected, identical
+  Verdict verdict = Verdict::Ok;
   std::string detail;
   std::string objective;
   std::optional<double> score, speedup, speedup_low, speedup_high;
@@ -98,6 +98,9 @@ public:
   Expected<std::vector<TrialRow>> trials(int64_t session_id);
   // Every trial ever run for this TU on this compiler (for transfer and dedup).
   Expected<std::vector<TrialRow>> trials_for_tu(const std::string& tu_key);
+  // The options a compiler binary accepted when probed (tuner/flag_probe), by probe key.
+  Expected<std::optional<std::vector<std::string>>> probed_options(const std::string& key);
+  Status put_probed_options(const std::string& key, const std::vector<std::string>& accepted);
 
 private:
   explicit Store(std::unique_ptr<Database> db) : m_db(std::move(db)) {}

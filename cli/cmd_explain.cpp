@@ -93,7 +93,7 @@ void register_explain(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& 
                                                 {"planner", t.planner},
                                                 {"op", t.op},
                                                 {"config", t.config.to_json()},
-                                                {"verdict", t.verdict},
+                                                {"verdict", std::string(to_string(t.verdict))},
                                                 {"detail", t.detail},
                                                 {"speedup", t.speedup ? nlohmann::json(*t.speedup) : nlohmann::json()},
                                                 {"speedup_low", t.speedup_low ? nlohmann::json(*t.speedup_low) : nlohmann::json()},
@@ -124,7 +124,7 @@ void register_explain(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& 
                      std::vector<std::vector<std::string>> rows = {
                          {"SESSION", "PLANNER", "OP", "VERDICT", "SPEEDUP", "CONFIDENCE", "CONFIG", "DETAIL"}};
                      for (const auto& t : *trials) {
-                       rows.push_back({std::to_string(t.session_id), t.planner, printable(t.op, 20), t.verdict,
+                       rows.push_back({std::to_string(t.session_id), t.planner, printable(t.op, 20), std::string(to_string(t.verdict)),
                                        t.speedup ? fmt::format("{:.3f}x", *t.speedup) : "-",
                                        interval(t.speedup_low, t.speedup_high), printable(t.config.display(), 120),
                                        printable(t.detail, 100)});

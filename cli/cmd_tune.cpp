@@ -70,8 +70,8 @@ void print_summary(const TuneSummary& s) {
     return fmt::format("{:.4g}", v);
   };
   for (const auto& t : s.tus) {
-    bool tuned = t.status == "tuned";
-    rows.push_back({t.source_rel, t.status, fmt_score(t.baseline), tuned ? fmt_score(t.best) : "-",
+    bool tuned = t.status == TuStatus::Tuned;
+    rows.push_back({t.source_rel, std::string(to_string(t.status)), fmt_score(t.baseline), tuned ? fmt_score(t.best) : "-",
                     tuned ? fmt::format("{:.3f}x [{:.3f}, {:.3f}]", t.speedup, t.speedup_low, t.speedup_high) : "-",
                     std::to_string(t.trials), tuned ? t.config : t.reason});
   }
@@ -79,12 +79,16 @@ void print_summary(const TuneSummary& s) {
   if (s.program_measured) {
     fmt::print("\nwhole program vs the plain build: {:.3f}x [{:.3f}, {:.3f}]\n", s.program_speedup, s.program_low,
                s.program_high);
+    if (s.native_measured) {
+      fmt::print("whole program vs -O3 -march=native: {:.3f}x [{:.3f}, {:.3f}]\n", s.native_speedup, s.native_low,
+                 s.native_high);
+    }
   }
   for (const auto& n : s.notes) {
     fmt::print("note: {}\n", n);
   }
-  fmt::print("session {} {} after {} trials in {:.0f}s\n", s.session_id, s.state, s.trials, s.seconds);
-  if (s.state == "interrupted") {
+  fmt::print("session {} {} after {} trials in {:.0f}s\n", s.session_id, to_string(s.state), s.trials, s.seconds);
+  if (s.state == SessionState::Interrupted) {
     fmt::print("resume with: llmcc tune --resume\n");
   }
 }
@@ -183,7 +187,7 @@ void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                    }
                    if (o.json) {
                      fmt::print("{}\n", summary->to_json().dump(2));
-                   } else if (summary->state == "dry-run") {
+                   } else if (summary->state == SessionState::DryRun) {
                      for (const auto& n : summary->notes) {
                        fmt::print("{}\n", n);
                      }
@@ -193,7 +197,7 @@ void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                    } else {
                      print_summary(*summary);
                    }
-                   return summary->state == "interrupted" ? 130 : 0;
+                   return summary->state == SessionState::Interrupted ? 130 : 0;
                  }});
 }
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <set>
 
 #include "util/fs.h"
 #include "util/process.h"
@@ -16,10 +17,35 @@
 
 namespace llmcc {
 
-Expected<std::map<std::string, double>> parse_callgrind_functions(const std::string& text) {
-  std::map<std::string, double> self;
-  std::map<std::string, std::string> fn_names; // compressed "(id)" -> name
-  std::string current;
+namespace {
+
+// callgrind compresses repeated names: "(12) name" defines id 12, "(12)" uses it.
+class NameTable {
+public:
+  std::string resolve(const std::string& v) {
+    if (!starts_with(v, "(")) {
+      return v;
+    }
+    auto close = v.find(')');
+    std::string id = v.substr(0, close + 1);
+    std::string rest = close != std::string::npos && close + 1 < v.size() ? trim(v.substr(close + 1)) : "";
+    if (!rest.empty()) {
+      m_names[id] = rest;
+    }
+    auto it = m_names.find(id);
+    return it != m_names.end() ? it->second : id;
+  }
+
+private:
+  std::map<std::string, std::string> m_names;
+};
+
+} // namespace
+
+Expected<CallgrindProcess> parse_callgrind(const std::string& text) {
+  CallgrindProcess p;
+  NameTable fns, obs;
+  std::string current_fn, current_ob;
   bool skip_next_cost = false; // the line after calls= is the call's inclusive cost
   bool saw_events = false;
   for (const auto& line : split(text, '\n')) {
@@ -28,53 +54,45 @@ Expected<std::map<std::string, double>> parse_callgrind_functions(const std::str
     }
     if (starts_with(line, "events:")) {
       saw_events = true;
-      continue;
-    }
-    if (starts_with(line, "fn=")) {
-      std::string v = line.substr(3);
-      if (starts_with(v, "(")) {
-        auto close = v.find(')');
-        std::string id = v.substr(0, close + 1);
-        std::string rest = close + 1 < v.size() ? trim(v.substr(close + 1)) : "";
-        if (!rest.empty()) {
-          fn_names[id] = rest;
-        }
-        current = fn_names.count(id) ? fn_names[id] : id;
-      } else {
-        current = v;
-      }
-      continue;
-    }
-    if (starts_with(line, "cfn=")) {
-      // Register compressed names that first appear as callees.
-      std::string v = line.substr(4);
-      if (starts_with(v, "(")) {
-        auto close = v.find(')');
-        std::string rest = close + 1 < v.size() ? trim(v.substr(close + 1)) : "";
-        if (!rest.empty()) {
-          fn_names[v.substr(0, close + 1)] = rest;
-        }
-      }
-      continue;
-    }
-    if (starts_with(line, "calls=")) {
+    } else if (starts_with(line, "cmd:")) {
+      p.cmd = trim(line.substr(4));
+    } else if (starts_with(line, "ob=")) {
+      current_ob = obs.resolve(line.substr(3));
+    } else if (starts_with(line, "fn=")) {
+      current_fn = fns.resolve(line.substr(3));
+    } else if (starts_with(line, "cfn=")) {
+      (void)fns.resolve(line.substr(4)); // names that first appear as callees
+    } else if (starts_with(line, "cob=")) {
+      (void)obs.resolve(line.substr(4));
+    } else if (starts_with(line, "calls=")) {
       skip_next_cost = true;
-      continue;
-    }
-    char c = line[0];
-    if (std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '*') {
+    } else if (char c = line[0]; std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '*') {
       if (skip_next_cost) {
         skip_next_cost = false;
         continue;
       }
       auto parts = split(line, ' ');
-      if (parts.size() >= 2 && !current.empty()) {
-        self[current] += std::strtod(parts[1].c_str(), nullptr);
+      if (parts.size() >= 2 && !current_fn.empty()) {
+        double cost = std::strtod(parts[1].c_str(), nullptr);
+        p.self[{current_ob, current_fn}] += cost;
+        p.total += cost;
       }
     }
   }
   if (!saw_events) {
     return Error{"not a callgrind output file"};
+  }
+  return p;
+}
+
+Expected<std::map<std::string, double>> parse_callgrind_functions(const std::string& text) {
+  auto p = parse_callgrind(text);
+  if (!p) {
+    return Error{p.error()};
+  }
+  std::map<std::string, double> self;
+  for (const auto& [key, cost] : p->self) {
+    self[key.second] += cost;
   }
   return self;
 }
@@ -122,37 +140,21 @@ Expected<std::vector<std::string>> defined_functions(const std::string& object_p
   return out;
 }
 
-Expected<ProfileResult> profile_tus(const BenchSpec& bench, const std::vector<std::string>& objects,
-                                    double timeout_sec) {
-  char tmpl[] = "/tmp/llmcc-profile-XXXXXX";
-  if (!::mkdtemp(tmpl)) {
-    return Error{"cannot create a temporary directory"};
+Expected<ProfileResult> attribute_profile(const std::vector<CallgrindProcess>& processes,
+                                          const std::vector<std::string>& objects,
+                                          const std::vector<std::string>& program_files) {
+  std::set<std::string> program;
+  for (const auto& f : program_files) {
+    program.insert(f);
+    if (std::string real = fs::real_path(f); !real.empty()) {
+      program.insert(real);
+    }
   }
-  std::string dir = tmpl;
-  std::string out_file = dir + "/callgrind.out";
-  ProcessOptions o;
-  o.argv = {"valgrind", "--tool=callgrind", "--demangle=no", "--callgrind-out-file=" + out_file};
-  o.argv.insert(o.argv.end(), bench.argv.begin(), bench.argv.end());
-  o.cwd = bench.cwd;
-  for (const auto& [k, v] : bench.env) {
-    o.env_set[k] = v;
-  }
-  o.timeout_sec = timeout_sec;
-  auto r = run_process(o);
-  std::error_code ec;
-  if (!r || !r->success()) {
-    std::filesystem::remove_all(dir, ec);
-    return Error{r ? fmt::format("profiling run failed ({})", r->describe()) : r.error().message};
-  }
-  auto text = fs::read_file(out_file);
-  std::filesystem::remove_all(dir, ec);
-  if (!text) {
-    return Error{text.error()};
-  }
-  auto fns = parse_callgrind_functions(*text);
-  if (!fns) {
-    return Error{fns.error()};
-  }
+  // An output without object names (not what callgrind writes) cannot be told apart: count it.
+  auto in_program = [&](const std::string& ob) {
+    return ob.empty() || program.count(ob) != 0 ||
+           (!fs::real_path(ob).empty() && program.count(fs::real_path(ob)) != 0);
+  };
   // Function -> objects defining it (inline/template functions may be in several).
   std::map<std::string, std::vector<size_t>> owners;
   for (size_t i = 0; i < objects.size(); ++i) {
@@ -166,30 +168,89 @@ Expected<ProfileResult> profile_tus(const BenchSpec& bench, const std::vector<st
   }
   ProfileResult p;
   std::vector<double> cost(objects.size(), 0);
-  std::vector<std::pair<double, std::string>> hot;
-  for (const auto& [fn, c] : *fns) {
-    p.total += c;
-    // callgrind may suffix names ("'2" for recursion levels, none with --separate-recs=1).
-    std::string name = fn.substr(0, fn.find('\''));
-    auto it = owners.find(name);
-    if (it == owners.end()) {
-      p.outside += c;
-      continue;
+  std::map<std::string, double> hot_cost;
+  bool ran = false;
+  for (const auto& proc : processes) {
+    std::set<std::string> seen_obs;
+    for (const auto& [key, c] : proc.self) {
+      seen_obs.insert(key.first);
     }
-    for (size_t idx : it->second) {
-      cost[idx] += c / static_cast<double>(it->second.size());
+    bool runs_program = std::any_of(seen_obs.begin(), seen_obs.end(), in_program);
+    if (!runs_program) {
+      continue; // a shell, a diff, another tool the script runs
     }
-    hot.emplace_back(c, name);
+    ran = true;
+    p.total += proc.total;
+    for (const auto& [key, c] : proc.self) {
+      // callgrind may suffix names ("'2" for recursion levels).
+      std::string name = key.second.substr(0, key.second.find('\''));
+      auto it = in_program(key.first) ? owners.find(name) : owners.end();
+      if (it == owners.end()) {
+        p.outside += c;
+        continue;
+      }
+      for (size_t idx : it->second) {
+        cost[idx] += c / static_cast<double>(it->second.size());
+      }
+      hot_cost[name] += c;
+    }
+  }
+  if (!ran) {
+    return Error{"no process of the benchmark ran the program"};
   }
   for (size_t i = 0; i < objects.size(); ++i) {
     p.tus.push_back({objects[i], cost[i], p.total > 0 ? cost[i] / p.total : 0});
   }
   std::sort(p.tus.begin(), p.tus.end(), [](const TuCost& a, const TuCost& b) { return a.cost > b.cost; });
+  std::vector<std::pair<double, std::string>> hot;
+  for (const auto& [name, c] : hot_cost) {
+    hot.emplace_back(c, name);
+  }
   std::sort(hot.rbegin(), hot.rend());
   for (size_t i = 0; i < hot.size() && i < 10; ++i) {
     p.top_functions.push_back(hot[i].second);
   }
   return p;
+}
+
+Expected<ProfileResult> profile_tus(const BenchSpec& bench, const std::vector<std::string>& objects,
+                                    const std::vector<std::string>& program_files, double timeout_sec) {
+  char tmpl[] = "/tmp/llmcc-profile-XXXXXX";
+  if (!::mkdtemp(tmpl)) {
+    return Error{"cannot create a temporary directory"};
+  }
+  std::string dir = tmpl;
+  ProcessOptions o;
+  // One output file per process: a benchmark script runs the program as a child.
+  o.argv = {"valgrind", "--tool=callgrind", "--demangle=no", "--trace-children=yes",
+            "--callgrind-out-file=" + dir + "/callgrind.out.%p"};
+  o.argv.insert(o.argv.end(), bench.argv.begin(), bench.argv.end());
+  o.cwd = bench.cwd;
+  for (const auto& [k, v] : bench.env) {
+    o.env_set[k] = v;
+  }
+  o.timeout_sec = timeout_sec;
+  auto r = run_process(o);
+  std::error_code ec;
+  if (!r || !r->success()) {
+    std::filesystem::remove_all(dir, ec);
+    return Error{r ? fmt::format("profiling run failed ({})", r->describe()) : r.error().message};
+  }
+  std::vector<CallgrindProcess> processes;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    auto text = fs::read_file(entry.path().string());
+    if (!text) {
+      continue;
+    }
+    if (auto proc = parse_callgrind(*text)) {
+      processes.push_back(std::move(*proc));
+    }
+  }
+  std::filesystem::remove_all(dir, ec);
+  if (processes.empty()) {
+    return Error{"callgrind wrote no profile"};
+  }
+  return attribute_profile(processes, objects, program_files);
 }
 
 } // namespace llmcc

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <set>
@@ -54,15 +55,18 @@ struct Mapper {
   std::multimap<std::string, std::string> outputs_by_base; // file name -> output path
   std::set<std::string> seen;
   ProgramMap result;
+  std::string via_shared; // "shared:<path>" while inside a shared library's inputs
 
   void add_object(const std::string& path, const std::string& via) {
+    // An object linked into an in-tree shared library is reached through it.
+    const std::string& how = via == "object" && !via_shared.empty() ? via_shared : via;
     auto it = compiles_by_output.find(path);
     if (it == compiles_by_output.end()) {
       result.notes.push_back("not compiled through llmcc: " + path);
       return;
     }
     if (seen.insert(path).second) {
-      result.tus.push_back({it->second, via});
+      result.tus.push_back({it->second, how});
     }
   }
 
@@ -100,11 +104,23 @@ struct Mapper {
       return;
     }
     if ((ends_with(input, ".so") || input.find(".so.") != std::string::npos) && depth < 4) {
+      // CMake links libx.so, a symlink to the file its link wrote (libx.so.1.2).
       auto link = store.command_for_output("link", input);
+      if (link && !*link && !fs::real_path(input).empty()) {
+        link = store.command_for_output("link", fs::real_path(input));
+      }
       if (link && *link) {
+        const std::string library = (*link)->output;
+        if (std::find(result.shared_libraries.begin(), result.shared_libraries.end(), library) ==
+            result.shared_libraries.end()) {
+          result.shared_libraries.push_back(library);
+        }
+        std::string outer = via_shared;
+        via_shared = "shared:" + library;
         for (const auto& in : (*link)->inputs) {
           add_input(in, depth + 1);
         }
+        via_shared = outer;
       }
       return;
     }
@@ -115,6 +131,12 @@ struct Mapper {
 };
 
 } // namespace
+
+std::vector<std::string> ProgramMap::files() const {
+  std::vector<std::string> out = {binary};
+  out.insert(out.end(), shared_libraries.begin(), shared_libraries.end());
+  return out;
+}
 
 Expected<ProgramMap> map_program(Store& store, const std::string& binary) {
   auto link = store.command_for_output("link", binary);

@@ -23,7 +23,14 @@ struct ProgramMap {
   std::string binary;          // absolute path of the benchmark binary
   CapturedCommand link;        // the link that produced it
   std::vector<ProgramTu> tus;  // every captured compile that went into it
+  // In-tree shared libraries it loads (their links were recorded): the benchmark
+  // runs against them, so a TU inside one changes what the benchmark measures.
+  std::vector<std::string> shared_libraries;
   std::vector<std::string> notes; // unmatched inputs, etc.
+
+  // The files whose contents decide what the benchmark runs: the binary, then
+  // the shared libraries.
+  std::vector<std::string> files() const;
 };
 
 // `binary` is an absolute path. Fails with a message that tells the user what to

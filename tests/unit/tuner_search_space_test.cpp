@@ -218,7 +218,9 @@ TEST(SearchSpace, ClangPipelinesRoundTripAndPassTheAllowList) {
   EXPECT_EQ(back.pipeline, cfg.pipeline);
   EXPECT_TRUE(check_config(back, CompilerFamily::Clang).empty());
   // gcc has no pipeline route.
-  for (const auto& d : SearchSpace::build(CompilerFamily::Gcc, SafetyPolicy{}).dims()) {
+  // (The space must outlive the loop: dims() refers into it.)
+  const SearchSpace gcc = SearchSpace::build(CompilerFamily::Gcc, SafetyPolicy{});
+  for (const auto& d : gcc.dims()) {
     EXPECT_NE(d.name, "passes");
   }
 }

@@ -1,4 +1,5 @@
 #include "wrapper/args.h"
+#include "wrapper/tu_key.h"
 
 #include <gtest/gtest.h>
 
@@ -30,6 +31,21 @@ TEST(ArgsClassify, CxxSourcesAndDefaultOutput) {
   EXPECT_EQ(classify({"-c", "a.c"}, /*cxx=*/true).language, "c++");
 }
 
+TEST(ArgsClassify, SeveralSourcesSplitIntoOneCompileEach) {
+  ClassifiedArgs m = classify({"-O2", "-c", "a.c", "-DX=1", "sub/b.c", "-Wall", "c.c"});
+  EXPECT_EQ(m.kind, CommandKind::MultiCompile);
+  EXPECT_EQ(m.sources, (std::vector<std::string>{"a.c", "sub/b.c", "c.c"}));
+  EXPECT_EQ(args_for_source(m, 0), (std::vector<std::string>{"-O2", "-c", "a.c", "-DX=1", "-Wall"}));
+  EXPECT_EQ(args_for_source(m, 1), (std::vector<std::string>{"-O2", "-c", "-DX=1", "sub/b.c", "-Wall"}));
+  EXPECT_EQ(args_for_source(m, 2), (std::vector<std::string>{"-O2", "-c", "-DX=1", "-Wall", "c.c"}));
+  ClassifiedArgs b = classify(args_for_source(m, 1));
+  EXPECT_EQ(b.kind, CommandKind::Compile);
+  EXPECT_EQ(b.source, "sub/b.c");
+  EXPECT_EQ(b.output, "b.o"); // as the compiler names it: in the working directory
+  // -MD without -MF names each dependency file after its object: still splittable.
+  EXPECT_EQ(classify({"-MD", "-c", "a.c", "b.cpp"}, /*cxx=*/true).kind, CommandKind::MultiCompile);
+}
+
 TEST(ArgsClassify, PassthroughReasons) {
   EXPECT_EQ(classify({"--version"}).reason, "probe");
   EXPECT_EQ(classify({"-dumpmachine"}).reason, "probe");
@@ -39,7 +55,11 @@ TEST(ArgsClassify, PassthroughReasons) {
   EXPECT_EQ(classify({"-S", "a.c"}).reason, "assembly_output");
   EXPECT_EQ(classify({"-M", "a.c"}).reason, "dependency_only");
   EXPECT_EQ(classify({"-fsyntax-only", "a.c"}).reason, "syntax_only");
-  EXPECT_EQ(classify({"-c", "a.c", "b.c"}).reason, "multiple_sources");
+  // One -o, dependency-file names or a forced language for several sources: the compiler's business.
+  EXPECT_EQ(classify({"-c", "a.c", "b.c", "-o", "x.o"}).reason, "multiple_sources");
+  EXPECT_EQ(classify({"-c", "a.c", "b.c", "-MD", "-MF", "x.d"}).reason, "multiple_sources");
+  EXPECT_EQ(classify({"-c", "-x", "c", "a.c", "b.c"}).reason, "multiple_sources");
+  EXPECT_EQ(classify({"-c", "a.c", "b.s"}).reason, "multiple_sources");
   EXPECT_EQ(classify({"-x", "c", "-c", "-"}).reason, "stdin_input");
   EXPECT_EQ(classify({"-c", "a.s"}).reason, "unsupported_language");
   EXPECT_EQ(classify({"-c", "-x", "assembler", "a.c"}).reason, "unsupported_language");

@@ -1,0 +1,25 @@
+#include "tuner/budget.h"
+
+#include <gtest/gtest.h>
+
+using namespace llmcc;
+
+TEST(Budget, SplitsByShareWithAFloorOfFour) {
+  EXPECT_EQ(split_budget({0.56, 0.26, 0.05}, 20), (std::vector<int>{13, 6, 4}));
+  EXPECT_EQ(split_budget({1.0}, 12), (std::vector<int>{12}));
+  // All shares unknown: equal parts.
+  EXPECT_EQ(split_budget({0, 0, 0}, 30), (std::vector<int>{10, 10, 10}));
+  // The floor never exceeds the whole budget.
+  EXPECT_EQ(split_budget({0.9, 0.1}, 2), (std::vector<int>{2, 2}));
+}
+
+TEST(Budget, StopsForNoGainOnlyAfterAFairLook) {
+  // Patience is max(8, 2/3 of the budget).
+  EXPECT_FALSE(no_gain_so_far(7, 12, 1.0, 0.01));
+  EXPECT_TRUE(no_gain_so_far(8, 12, 1.0, 0.01));
+  EXPECT_FALSE(no_gain_so_far(19, 30, 1.0, 0.01));
+  EXPECT_TRUE(no_gain_so_far(20, 30, 1.0, 0.01));
+  // A gain of more than twice the threshold keeps the TU going.
+  EXPECT_FALSE(no_gain_so_far(20, 30, 1.03, 0.01));
+  EXPECT_TRUE(no_gain_so_far(20, 30, 1.019, 0.01));
+}

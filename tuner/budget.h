@@ -1,0 +1,17 @@
+// How a session's trial budget is spent: split over the hot TUs by their share
+// of the profile, and when a TU may stop early. Pure functions, unit-tested.
+#pragma once
+
+#include <vector>
+
+namespace llmcc {
+
+// Trials per TU for `shares` (any scale; all zero means equal shares): each
+// TU's part of `total` by share, rounded, and at least min(4, total).
+std::vector<int> split_budget(const std::vector<double>& shares, int total);
+
+// Whether a TU that has had `done` of its `budget` trials, with `best` the best
+// screening speedup so far, shows nothing worth confirming after a fair look.
+bool no_gain_so_far(int done, int budget, double best, double threshold);
+
+} // namespace llmcc

@@ -1,0 +1,102 @@
+#include "tuner/screening.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "tuner/binary_install.h"
+#include "tuner/statistics.h"
+#include "tuner/verification.h"
+
+namespace llmcc {
+
+Screened Screening::screen(const Proposal& p, int trial) {
+  Screened r;
+  r.outcome.config = p.config;
+  r.outcome.op = p.op;
+  auto violations = check_config(p.config, m.family, m.policy);
+  if (!violations.empty()) {
+    r.outcome.verdict = Verdict::Rejected;
+    r.outcome.detail = describe_violations(violations);
+    return r;
+  }
+  BuildResult b = m.driver->rebuild(m.compile, p.config);
+  r.compile_sec = b.seconds;
+  r.object_hash = b.object_hash;
+  if (!b.ok) {
+    r.outcome.verdict = Verdict::CompileError;
+    r.outcome.detail = b.log.substr(0, 2000);
+  } else if (b.object_hash == m.base_build.object_hash) {
+    r.outcome.verdict = Verdict::Identical;
+    r.outcome.detail = "same object code as the baseline";
+    r.outcome.speedup = r.outcome.speedup_low = r.outcome.speedup_high = 1.0;
+  } else if (auto seen = m_measured.find(b.object_hash); seen != m_measured.end()) {
+    // Same code as an earlier candidate: same program, same verdict.
+    r.outcome = seen->second;
+    r.outcome.config = p.config;
+    r.outcome.op = p.op;
+    r.outcome.detail = "same object code as an earlier candidate";
+  } else if (b.binary_hash == m.base_build.binary_hash) {
+    r.fatal = m.program_files.size() > 1
+                  ? fmt::format("the TU's object changed but neither {} nor the shared libraries it loads did: "
+                                "the build command does not relink them (pass --build-cmd or --target)",
+                                m.binary)
+                  : fmt::format("the TU's object changed but {} did not: the build command does not relink "
+                                "it (pass --build-cmd or --target)",
+                                m.binary);
+    return r;
+  } else if (Status s = save_program(m.program_files, m.cand_copy); !s) {
+    r.outcome.verdict = Verdict::Crash;
+    r.outcome.detail = s.message();
+  } else {
+    measure(trial, r);
+  }
+  const Verdict v = r.outcome.verdict;
+  if (!r.object_hash.empty() && (v == Verdict::Ok || v == Verdict::Mismatch || v == Verdict::Crash ||
+                                 v == Verdict::VerifyFailed)) {
+    m_measured.emplace(r.object_hash, r.outcome);
+  }
+  return r;
+}
+
+void Screening::measure(int trial, Screened& r) {
+  TrialOutcome& out = r.outcome;
+  if (!m.verify.empty()) {
+    VerifyResult v = run_verify(m.verify, m.measure->bench().cwd, std::max(60.0, m.measure->run_timeout() * 10));
+    if (!v.ok) {
+      out.verdict = Verdict::VerifyFailed;
+      out.detail = v.detail;
+      return;
+    }
+  }
+  std::vector<double> base_scores;
+  if (m.measure->objective() == Objective::Size) {
+    RunSample s = m.measure->run_with(m.cand_copy);
+    if (!m.measure->accept(s, out.verdict, out.detail)) {
+      // A size trial that does not run is a crash, whatever the reason.
+      if (!s.ok) {
+        out.verdict = Verdict::Crash;
+      }
+      return;
+    }
+    auto size = object_code_size(m.compile.output);
+    r.samples = {size ? *size : 0};
+    base_scores = {m.baseline_score};
+  } else {
+    PairRuns runs = m.measure->measure_pairs(m.base_copy, m.cand_copy, m.pairs, /*race=*/true);
+    r.samples = runs.cand; // kept as evidence even when a later run failed
+    if (!runs.ok) {
+      out.verdict = runs.verdict;
+      out.detail = runs.detail;
+      return;
+    }
+    base_scores = runs.base;
+  }
+  out.verdict = Verdict::Ok;
+  Comparison cmp = compare(base_scores, r.samples, m.threshold, 0.95, m.seed + static_cast<uint64_t>(trial));
+  out.speedup = cmp.speedup;
+  out.speedup_low = cmp.low;
+  out.speedup_high = cmp.high;
+}
+
+} // namespace llmcc

@@ -1,0 +1,36 @@
+// Which TUs of the program a session tunes: the ones named with --tu, else the
+// hot ones by one callgrind profile of the benchmark (object size when the
+// profile fails), skipping LTO TUs whose code generation happens at link time.
+#pragma once
+
+#include "cache/records.h"
+#include "tuner/objective.h"
+#include "tuner/program_map.h"
+#include "util/expected.h"
+
+#include <string>
+#include <vector>
+
+namespace llmcc {
+
+class Config;
+class Progress;
+struct TuneOptions;
+
+// One TU the session will tune.
+struct TuPlan {
+  CapturedCommand compile;
+  std::string source_rel;
+  std::string tu_key; // set once the session computed it
+  double share = 0;   // of the program's instructions (1 when chosen by name)
+  int budget = 0;     // trials planned for it
+};
+
+bool uses_lto(const std::vector<std::string>& args);
+
+// `notes` collects what the summary should say (skipped TUs, profile fallback).
+Expected<std::vector<TuPlan>> select_tus(const ProgramMap& program, const TuneOptions& options,
+                                         const Config& config, const BenchSpec& bench, Progress& progress,
+                                         std::vector<std::string>& notes);
+
+} // namespace llmcc

@@ -1,0 +1,415 @@
+#include "tuner/tu_tuning.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+
+#include "tuner/binary_install.h"
+#include "tuner/budget.h"
+#include "tuner/confirmation.h"
+#include "tuner/progress.h"
+#include "tuner/screening.h"
+#include "tuner/statistics.h"
+#include "tuner/stop_request.h"
+#include "tuner/transfer.h"
+#include "tuner/verification.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/strings.h"
+#include "wrapper/tu_context.h"
+#include "wrapper/tu_key.h"
+
+namespace llmcc {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string opt_level_of(const std::vector<std::string>& args) {
+  std::string level;
+  for (const auto& a : args) {
+    if (starts_with(a, "-O")) {
+      level = a == "-O" ? "-O1" : a;
+    }
+  }
+  return level.empty() ? "-O0" : level;
+}
+
+// The baseline of one TU: its plain build, a copy of the program it gives, and
+// what its benchmark run says (score, output, time limit for candidates).
+struct Baseline {
+  BuildResult build;
+  std::string copy;
+  double score = 0;
+};
+
+class TuTuning {
+public:
+  TuTuning(const TuningEnv& env, TuPlan& tu, int budget, TuneSummary& summary)
+      : m_env(env), m_o(*env.options), m_tu(tu), m_budget(budget), m_summary(summary),
+        m_deterministic(env.measure->deterministic()),
+        m_threshold(m_deterministic ? m_o.min_gain / 10 : m_o.min_gain) {
+    m_res.source_rel = tu.source_rel;
+  }
+
+  TuResult run(const TrialHistory& history);
+
+private:
+  bool fail(std::string reason) {
+    m_res.status = TuStatus::Failed;
+    m_res.reason = std::move(reason);
+    return false;
+  }
+  bool compute_key();
+  bool measure_baseline();
+  PlanningContext planning_context() const;
+  // False when the TU cannot be tuned at all.
+  bool screen_all(Planner& planner, std::vector<TrialOutcome> history);
+  std::vector<ConfirmedWin> confirm();
+  void finish(const std::vector<ConfirmedWin>& wins);
+  double score_of(const RunSample& s) const;
+  void record(const Proposal& p, const TrialOutcome& out, const std::vector<double>& samples, double compile_sec,
+              const std::string& object_hash, const std::string& planner_name);
+
+  const TuningEnv& m_env;
+  const TuneOptions& m_o;
+  TuPlan& m_tu;
+  const int m_budget;
+  TuneSummary& m_summary;
+  const bool m_deterministic;
+  const double m_threshold;
+  TuResult m_res;
+  Baseline m_base;
+  std::string m_cand_copy;
+  std::vector<Candidate> m_candidates;
+};
+
+double TuTuning::score_of(const RunSample& s) const {
+  if (m_env.measure->objective() == Objective::Size) {
+    auto size = object_code_size(m_tu.compile.output);
+    return size ? *size : 0;
+  }
+  return s.score;
+}
+
+void TuTuning::record(const Proposal& p, const TrialOutcome& out, const std::vector<double>& samples,
+                      double compile_sec, const std::string& object_hash, const std::string& planner_name) {
+  TrialRow t;
+  t.session_id = m_env.session_id;
+  t.tu_key = m_tu.tu_key;
+  t.source = m_tu.compile.source;
+  t.config = p.config;
+  t.planner = planner_name;
+  t.op = p.op;
+  t.verdict = out.verdict;
+  t.detail = out.detail.empty() ? p.rationale : out.detail;
+  t.objective = m_o.objective;
+  t.speedup = out.speedup;
+  t.speedup_low = out.speedup_low;
+  t.speedup_high = out.speedup_high;
+  t.samples = samples;
+  t.compile_sec = compile_sec;
+  t.object_hash = object_hash;
+  if (auto r = m_env.store->add_trial(t); !r) {
+    log::warn("could not record a trial: {}", r.error().message);
+  }
+}
+
+// The TU key, computed exactly as the wrapper will on the next build.
+bool TuTuning::compute_key() {
+  TuContext ctx = make_tu_context(m_tu.compile, *m_env.config);
+  ctx.compiler = m_env.compiler;
+  ctx.host = m_env.host;
+  auto key = compute_tu_key(ctx);
+  if (!key) {
+    return fail(key.error().message);
+  }
+  m_tu.tu_key = *key;
+  (void)m_env.store->put_tu(m_tu.tu_key, m_tu.source_rel, m_env.compiler.id,
+                            join(normalized_base_flags(ctx.args.args, ctx.args.source), " "));
+  return true;
+}
+
+// This TU plain, everything else as it is now: the reference for every candidate.
+bool TuTuning::measure_baseline() {
+  AbMeasure& measure = *m_env.measure;
+  m_env.progress->status(fmt::format("[{}] building the baseline...", m_tu.source_rel));
+  m_base.build = m_env.driver->rebuild(m_tu.compile, std::nullopt);
+  if (!m_base.build.ok) {
+    return fail("baseline build failed: " + m_base.build.log);
+  }
+  m_base.copy = m_env.work_dir + "/base";
+  m_cand_copy = m_env.work_dir + "/cand";
+  if (Status s = save_program(m_env.program_files, m_base.copy); !s) {
+    return fail(s.message());
+  }
+  if (!m_o.verify.empty()) {
+    VerifyResult v = run_verify(m_o.verify, measure.bench().cwd, 3600);
+    if (!v.ok) {
+      return fail("--verify fails on the baseline build: " + v.detail);
+    }
+  }
+  // The output to compare against, the score and a time limit for candidates.
+  RunSample first = measure.run_with(m_base.copy);
+  if (!first.ok) {
+    return fail("the benchmark fails on the baseline build: " + first.failure);
+  }
+  measure.set_run_timeout(std::max(10.0, first.wall_sec * 10 + 5));
+  OutputPolicy policy;
+  policy.ignore_regex = m_o.bench_regex;
+  bool gbench = !first.per_benchmark.empty();
+  if (m_o.compare_output == "no" || gbench) {
+    policy.compare = false;
+  } else {
+    RunSample second = measure.run_with(m_base.copy);
+    bool stable = second.ok && outputs_match(first.output, second.output, policy);
+    if (!stable && m_o.compare_output == "yes") {
+      return fail("--compare-output yes, but the benchmark's output differs between two baseline runs");
+    }
+    policy.compare = stable;
+    if (!stable) {
+      m_summary.notes.push_back(fmt::format(
+          "{}: the benchmark output is not deterministic, so outputs are not compared (use --verify)",
+          m_tu.source_rel));
+    }
+  }
+  measure.set_reference(first.output, policy);
+  m_base.score = score_of(first);
+  m_res.baseline = m_base.score;
+  return true;
+}
+
+PlanningContext TuTuning::planning_context() const {
+  const CapturedCommand& c = m_tu.compile;
+  PlanningContext pctx;
+  pctx.source_rel = m_tu.source_rel;
+  pctx.language = c.language;
+  pctx.family = m_env.compiler.family;
+  pctx.compiler_version = m_env.compiler.version_text;
+  pctx.hw_class = m_env.host.hw_class();
+  pctx.objective = m_o.objective;
+  pctx.space = m_env.space;
+  pctx.baseline.opt_level = opt_level_of(std::vector<std::string>(c.argv.begin() + 1, c.argv.end()));
+  pctx.hardware = m_env.host.to_json();
+  pctx.seed = m_o.seed;
+  pctx.budget = static_cast<size_t>(std::max(0, m_budget));
+  if (auto src = fs::read_file(c.source)) {
+    pctx.source_excerpt = src->substr(0, 6000);
+  }
+  if (auto winners = m_env.store->winners()) {
+    pctx.prior_winners = transfer_seeds(*winners, m_env.compiler.id, m_env.host.hw_class(), m_tu.source_rel);
+  }
+  return pctx;
+}
+
+// Screening: the planner proposes, each proposal is tried once, until the budget
+// is spent, the planner has nothing left, or the TU shows no gain after a fair look.
+bool TuTuning::screen_all(Planner& planner, std::vector<TrialOutcome> history) {
+  int done = static_cast<int>(history.size());
+  m_res.trials = done;
+  double best = 1;
+  for (const auto& cand : m_candidates) {
+    best = std::max(best, cand.speedup);
+  }
+  ScreeningSetup setup;
+  setup.driver = m_env.driver;
+  setup.measure = m_env.measure;
+  setup.compile = m_tu.compile;
+  setup.base_build = m_base.build;
+  setup.family = m_env.compiler.family;
+  setup.policy = m_env.policy;
+  setup.binary = m_env.binary;
+  setup.program_files = m_env.program_files;
+  setup.base_copy = m_base.copy;
+  setup.cand_copy = m_cand_copy;
+  setup.verify = m_o.verify;
+  setup.baseline_score = m_base.score;
+  setup.threshold = m_threshold;
+  setup.pairs = m_deterministic ? 1 : std::max(2, m_o.repeats);
+  setup.seed = m_o.seed;
+  Screening screening(std::move(setup));
+  auto started = Clock::now();
+
+  while (done < m_budget && !tune_stop_requested() && !m_env.out_of_time()) {
+    auto proposals = planner.propose(1);
+    if (proposals.empty()) {
+      m_env.progress->line(fmt::format("[{}] the planner has nothing more to propose", m_tu.source_rel));
+      break;
+    }
+    const Proposal& p = proposals.front();
+    ++done;
+    ++m_res.trials;
+    ++m_summary.trials;
+    Screened s = screening.screen(p, done);
+    if (s.fatal) {
+      return fail(*s.fatal);
+    }
+    const TrialOutcome& out = s.outcome;
+    if (out.verdict == Verdict::Ok) {
+      m_candidates.push_back({p.config, *out.speedup, p.op, p.rationale});
+      best = std::max(best, *out.speedup);
+    }
+    if (is_failure(out.verdict)) {
+      ++m_res.failed_trials;
+    }
+    record(p, out, s.samples, s.compile_sec, s.object_hash, planner.name());
+    planner.observe(out);
+    double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+    double eta = done > 0 ? elapsed / done * (m_budget - done) : 0;
+    m_env.progress->status(fmt::format("[{}] {} {}/{} {:<7} {:>7} best {:.3f}x  ETA {}  {}", m_tu.source_rel,
+                                       progress_bar(static_cast<double>(done) / m_budget), done, m_budget,
+                                       to_string(out.verdict),
+                                       out.speedup ? fmt::format("{:.3f}x", *out.speedup) : "-", best,
+                                       format_duration(eta), p.config.display()));
+    if (no_gain_so_far(done, m_budget, best, m_threshold)) {
+      m_env.progress->line(fmt::format("[{}] no gain after {} trials; moving on", m_tu.source_rel, done));
+      break;
+    }
+  }
+  m_env.progress->clear();
+  if (std::string report = planner.report(); !report.empty()) {
+    m_summary.notes.push_back(m_tu.source_rel + ": " + report);
+  }
+  return true;
+}
+
+// Fresh interleaved runs of the best few, so the reported gain is not the lucky
+// draw that made them look best.
+std::vector<ConfirmedWin> TuTuning::confirm() {
+  std::sort(m_candidates.begin(), m_candidates.end(),
+            [](const Candidate& a, const Candidate& b) { return a.speedup > b.speedup; });
+  std::vector<ConfirmedWin> wins;
+  int confirmed = 0;
+  for (const auto& cand : confirmation_list(m_candidates, m_deterministic ? 1 : 3, m_threshold)) {
+    if (tune_stop_requests() >= 2) {
+      break;
+    }
+    ++confirmed;
+    m_env.progress->status(fmt::format("[{}] confirming {} ({:.3f}x)...", m_tu.source_rel, cand.config.display(),
+                                       cand.speedup));
+    BuildResult b = m_env.driver->rebuild(m_tu.compile, cand.config);
+    if (!b.ok || !save_program(m_env.program_files, m_cand_copy)) {
+      continue;
+    }
+    std::vector<double> bs, cs;
+    Comparison cmp;
+    if (m_env.measure->objective() == Objective::Size) {
+      auto size = object_code_size(m_tu.compile.output);
+      bs = {m_res.baseline};
+      cs = {size ? *size : m_res.baseline};
+      cmp = compare(bs, cs, m_threshold);
+    } else {
+      int pairs = m_deterministic ? 1 : std::max(7, m_o.repeats + 2);
+      PairRuns runs = m_env.measure->measure_pairs(m_base.copy, m_cand_copy, pairs);
+      if (!runs.ok) {
+        continue;
+      }
+      bs = runs.base;
+      cs = runs.cand;
+      cmp = compare(bs, cs, m_threshold, 0.95, m_o.seed * 7919 + static_cast<uint64_t>(confirmed));
+    }
+    Proposal p{cand.config, "confirm", cand.rationale};
+    TrialOutcome o{cand.config, "confirm", cmp.win ? Verdict::Ok : Verdict::NotConfirmed, "", cmp.speedup, cmp.low,
+                   cmp.high};
+    record(p, o, cs, b.seconds, b.object_hash, "confirm");
+    if (cmp.win) {
+      wins.push_back({cand, cmp, median(cs)});
+    }
+  }
+  return wins;
+}
+
+// Stores the chosen winner and leaves the TU built with it, or as the user's
+// build makes it when nothing was confirmed.
+void TuTuning::finish(const std::vector<ConfirmedWin>& wins) {
+  const CapturedCommand& c = m_tu.compile;
+  m_env.progress->clear();
+  std::optional<size_t> chosen = choose_winner(wins);
+  if (!chosen) {
+    m_res.status = tune_stop_requested() ? TuStatus::Interrupted : TuStatus::NoGain;
+    m_res.reason = m_candidates.empty()
+                       ? (m_res.failed_trials == 0 ? "every candidate compiled to the baseline's code"
+                                                   : "no candidate both compiled and passed verification")
+                       : fmt::format("best candidate {:.3f}x was not confirmed as a real gain",
+                                     m_candidates.front().speedup);
+    (void)m_env.driver->rebuild_with_winners({c});
+    return;
+  }
+  const ConfirmedWin& win = wins[*chosen];
+  m_res.best = win.best;
+  WinnerRecord w;
+  w.tu_key = m_tu.tu_key;
+  w.source_rel = m_tu.source_rel;
+  w.source_base = fs::base_name(c.source);
+  w.compiler_id = m_env.compiler.id;
+  w.host_fp = m_env.host.fingerprint();
+  w.hw_class = m_env.host.hw_class();
+  w.objective = m_o.objective;
+  w.config = win.cand.config;
+  w.baseline = m_res.baseline;
+  w.best = m_res.best;
+  w.speedup = win.cmp.speedup;
+  w.speedup_low = win.cmp.low;
+  w.speedup_high = win.cmp.high;
+  w.session_id = m_env.session_id;
+  w.rationale = win.cand.rationale;
+  if (Status s = m_env.store->put_winner(w); !s) {
+    fail("could not store the winner: " + s.message());
+    return;
+  }
+  m_res.status = TuStatus::Tuned;
+  m_res.speedup = win.cmp.speedup;
+  m_res.speedup_low = win.cmp.low;
+  m_res.speedup_high = win.cmp.high;
+  m_res.config = win.cand.config.display();
+  // From now on this TU is built with its winner, through the wrapper's lookup.
+  BuildResult after = m_env.driver->rebuild_with_winners({c});
+  if (!after.ok) {
+    m_summary.notes.push_back(fmt::format("{}: rebuilding with the winner failed: {}", m_tu.source_rel, after.log));
+  }
+}
+
+TuResult TuTuning::run(const TrialHistory& all_history) {
+  if (!compute_key() || !measure_baseline()) {
+    return m_res;
+  }
+  static const std::vector<TrialRow> kNone;
+  auto it = all_history.find(m_tu.tu_key);
+  const std::vector<TrialRow>& history_rows = it == all_history.end() ? kNone : it->second;
+  std::string planner_status;
+  std::unique_ptr<Planner> planner = (*m_env.planners)(m_o.planner, &planner_status);
+  if (!planner) {
+    fail("unknown planner " + m_o.planner);
+    return m_res;
+  }
+  if (!planner_status.empty()) {
+    m_env.progress->line(planner_status);
+  }
+  // A resumed session: what this TU already tried, for the planner and for confirmation.
+  std::vector<TrialOutcome> history;
+  for (const auto& t : history_rows) {
+    if (t.planner == "confirm") {
+      continue;
+    }
+    history.push_back({t.config, t.op, t.verdict, t.detail, t.speedup, t.speedup_low, t.speedup_high});
+    if (t.verdict == Verdict::Ok && t.speedup) {
+      m_candidates.push_back({t.config, *t.speedup, t.op, t.detail});
+    }
+  }
+  planner->start(planning_context(), history);
+  if (screen_all(*planner, std::move(history))) {
+    finish(confirm());
+  }
+  return m_res;
+}
+
+} // namespace
+
+TuResult tune_tu(const TuningEnv& env, TuPlan& tu, int budget, const TrialHistory& history, TuneSummary& summary) {
+  TuTuning t(env, tu, budget, summary);
+  return t.run(history);
+}
+
+} // namespace llmcc
