@@ -50,14 +50,6 @@ bool is_probe(const std::string& a) {
          starts_with(a, "--print-") || starts_with(a, "--help=");
 }
 
-template <size_t N> bool in(const std::array<const char*, N>& table, const std::string& a) {
-  return std::any_of(table.begin(), table.end(), [&](const char* t) { return a == t; });
-}
-
-template <size_t N> bool has_prefix_in(const std::array<const char*, N>& table, const std::string& a) {
-  return std::any_of(table.begin(), table.end(), [&](const char* t) { return starts_with(a, t); });
-}
-
 std::string language_of(const std::string& path, bool is_cxx_driver) {
   auto dot = path.rfind('.');
   std::string ext = dot == std::string::npos ? "" : path.substr(dot);
@@ -129,6 +121,19 @@ Expected<std::vector<std::string>> expand_response_files(const std::vector<std::
   return out;
 }
 
+std::vector<std::string> args_for_source(const ClassifiedArgs& multi, size_t i) {
+  std::vector<std::string> out;
+  for (size_t k = 0; k < multi.args.size(); ++k) {
+    bool other_source = std::find(multi.source_positions.begin(), multi.source_positions.end(), k) !=
+                            multi.source_positions.end() &&
+                        k != multi.source_positions[i];
+    if (!other_source) {
+      out.push_back(multi.args[k]);
+    }
+  }
+  return out;
+}
+
 ClassifiedArgs classify_args(const std::vector<std::string>& raw_args, bool is_cxx_driver,
                              const std::string& cwd) {
   ClassifiedArgs r;
@@ -155,6 +160,7 @@ ClassifiedArgs classify_args(const std::vector<std::string>& raw_args, bool is_c
   bool syntax_only = false, after_dashdash = false;
   std::string x_lang;
   std::vector<std::pair<std::string, std::string>> sources; // path, language
+  bool dep_target = false, x_given = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (after_dashdash || a == "-" || a.empty() || a[0] != '-') {
@@ -166,9 +172,17 @@ ClassifiedArgs classify_args(const std::vector<std::string>& raw_args, bool is_c
         r.inputs.push_back(a);
       } else {
         sources.emplace_back(a, lang);
+        r.source_positions.push_back(i);
         r.inputs.push_back(a);
       }
       continue;
+    }
+    if (a == "-MF" || a == "-MT" || a == "-MQ" || starts_with(a, "-MF") || starts_with(a, "-MT") ||
+        starts_with(a, "-MQ")) {
+      dep_target = true;
+    }
+    if (starts_with(a, "-x")) {
+      x_given = true;
     }
     if (a == "--") {
       after_dashdash = true;
@@ -190,7 +204,7 @@ ClassifiedArgs classify_args(const std::vector<std::string>& raw_args, bool is_c
     } else if (a == "-v" && args.size() == 1) {
       return pass("probe", a);
     }
-    if (in(kSeparateValueOptions, a)) {
+    if (equals_any(kSeparateValueOptions, a)) {
       if (i + 1 >= args.size()) {
         return pass("bad_compiler_arguments", a + " without a value");
       }
@@ -216,7 +230,7 @@ ClassifiedArgs classify_args(const std::vector<std::string>& raw_args, bool is_c
       r.libraries.push_back(a);
       continue;
     }
-    if (in(kExactOptions, a) || has_prefix_in(kPrefixOptions, a)) {
+    if (equals_any(kExactOptions, a) || starts_with_any(kPrefixOptions, a)) {
       continue;
     }
     return pass("unknown_option", a);
@@ -248,8 +262,22 @@ ClassifiedArgs classify_args(const std::vector<std::string>& raw_args, bool is_c
     return pass("no_input");
   }
   if (sources.size() > 1) {
-    return pass("multiple_sources", sources[1].first);
+    // One -o, dependency-file names or a forced language would mean something
+    // else for each source: leave those to the compiler.
+    bool splittable = r.output.empty() && !dep_target && !x_given && !after_dashdash &&
+                      r.inputs.size() == sources.size() &&
+                      std::all_of(sources.begin(), sources.end(),
+                                  [](const auto& s) { return s.second == "c" || s.second == "c++"; });
+    if (!splittable) {
+      return pass("multiple_sources", sources[1].first);
+    }
+    for (const auto& src : sources) {
+      r.sources.push_back(src.first);
+    }
+    r.kind = CommandKind::MultiCompile;
+    return r;
   }
+  r.source_positions.clear();
   const auto& [src, lang] = sources.front();
   if (lang == "c" || (lang == "c++" || lang == "c++-header")) {
     r.language = lang;
@@ -264,60 +292,6 @@ ClassifiedArgs classify_args(const std::vector<std::string>& raw_args, bool is_c
   }
   r.kind = CommandKind::Compile;
   return r;
-}
-
-std::vector<std::string> normalized_base_flags(const std::vector<std::string>& args,
-                                               const std::string& source) {
-  static const std::array drop_with_value = {"-o", "-MF", "-MT", "-MQ", "-I", "-D", "-U", "-include",
-                                             "-imacros", "-isystem", "-idirafter", "-iquote",
-                                             "-iprefix", "-iwithprefix", "-iwithprefixbefore"};
-  static const std::array drop_exact = {"-c", "-MD", "-MMD", "-MP", "-MG", "-pipe", "-v", "-H",
-                                        "-save-temps", "-pedantic", "-pedantic-errors", "-w"};
-  static const std::array drop_prefix = {"-o", "-MF", "-MT", "-MQ", "-I", "-D", "-U", "-O", "-W",
-                                         "-g", "-fdiagnostics-", "-fcolor-diagnostics",
-                                         "-fno-color-diagnostics", "-fmessage-length",
-                                         "-isystem", "-iquote", "-idirafter", "-include", "-imacros",
-                                         "-frandom-seed", "-save-temps="};
-  std::vector<std::string> out;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == source) {
-      continue;
-    }
-    if (in(drop_with_value, a)) {
-      ++i;
-      continue;
-    }
-    if (in(drop_exact, a) || has_prefix_in(drop_prefix, a)) {
-      continue;
-    }
-    out.push_back(a);
-  }
-  return out;
-}
-
-std::vector<std::string> preprocess_args(const std::vector<std::string>& args) {
-  static const std::array drop_with_value = {"-o", "-MF", "-MT", "-MQ"};
-  static const std::array drop_exact = {"-c", "-MD", "-MMD", "-MP", "-MG", "-save-temps"};
-  std::vector<std::string> out;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (in(drop_with_value, a)) {
-      ++i;
-      continue;
-    }
-    if (in(drop_exact, a) || (starts_with(a, "-o") && a.size() > 2) || starts_with(a, "-MF") ||
-        starts_with(a, "-MT") || starts_with(a, "-MQ") || starts_with(a, "-save-temps=")) {
-      continue;
-    }
-    if (starts_with(a, "-Wp,") && (a.find("-MD") != std::string::npos || a.find("-MMD") != std::string::npos)) {
-      continue;
-    }
-    out.push_back(a);
-  }
-  out.push_back("-E");
-  out.push_back("-P");
-  return out;
 }
 
 } // namespace llmcc

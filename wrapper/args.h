@@ -10,7 +10,9 @@
 
 namespace llmcc {
 
-enum class CommandKind { Compile, Link, Passthrough };
+// MultiCompile: `-c` of several C/C++ sources and nothing the split would change
+// (no -o, -MF/-MT/-MQ or -x): run as one Compile per source (args_for_source).
+enum class CommandKind { Compile, MultiCompile, Link, Passthrough };
 
 struct ClassifiedArgs {
   CommandKind kind = CommandKind::Passthrough;
@@ -27,6 +29,9 @@ struct ClassifiedArgs {
   std::string source;   // as written on the command line
   std::string language; // "c" or "c++"
   std::string output;   // as written, or the default <stem>.o
+  // MultiCompile: the sources in order, and where each stands in `args`.
+  std::vector<std::string> sources;
+  std::vector<size_t> source_positions;
   // Link:
   std::vector<std::string> inputs; // non-option operands (objects, archives, sources)
   std::vector<std::string> libraries; // -lfoo
@@ -36,19 +41,11 @@ struct ClassifiedArgs {
 ClassifiedArgs classify_args(const std::vector<std::string>& args, bool is_cxx_driver,
                              const std::string& cwd);
 
+// The arguments of a MultiCompile's `i`-th compile: every option, that source alone.
+std::vector<std::string> args_for_source(const ClassifiedArgs& multi, size_t i);
+
 // Expands @file arguments (recursively, bounded), as gcc and clang do.
 Expected<std::vector<std::string>> expand_response_files(const std::vector<std::string>& args,
                                                          const std::string& cwd);
-
-// The arguments that define what a TU compiles to, minus what does not matter to
-// the optimiser's result: output and dependency-file options, the source, the -O
-// level, warnings and diagnostics, and preprocessor options (their effect is in the
-// preprocessed text). Used in the TU key.
-std::vector<std::string> normalized_base_flags(const std::vector<std::string>& args,
-                                               const std::string& source);
-
-// The command that preprocesses the TU to stdout: the original compile with -c,
-// -o and dependency-file options removed and -E -P added.
-std::vector<std::string> preprocess_args(const std::vector<std::string>& args);
 
 } // namespace llmcc

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -18,6 +19,8 @@
 #include "wrapper/args.h"
 #include "wrapper/compiler_lookup.h"
 #include "wrapper/pipeline_route.h"
+#include "wrapper/config_admission.h"
+#include "wrapper/config_lookup.h"
 #include "wrapper/tu_context.h"
 
 namespace llmcc {
@@ -78,7 +81,84 @@ int run_and_wait(const std::vector<std::string>& argv) {
   return r->signal ? 128 + r->signal : r->exit_code;
 }
 
-std::string abs_path(const std::string& p, const std::string& cwd) { return fs::absolute(p, cwd); }
+// The plain command: in place of this process when nothing else is left to
+// do, else as a child.
+int run_plain(const std::vector<std::string>& argv, bool replace) {
+  if (replace) {
+    exec_or_die(argv);
+  }
+  return run_and_wait(argv);
+}
+
+struct CompileSetup {
+  const Config& config;
+  Store* store;
+  std::string compiler; // the real compiler's path
+  std::string cwd;
+  bool capture;
+};
+
+// One single-source compile: who compiles it, where, and with which config.
+// `original` is its plain command; with `replace`, a plain compile replaces
+// this process (no extra process on the miss path).
+int compile_tu(const CompileSetup& s, const ClassifiedArgs& args, const std::vector<std::string>& original,
+               bool replace) {
+  Recorder recorder(s.store, s.config.cache_dir() + "/spool");
+  TuContext tu = make_tu_context(s.cwd, s.compiler, args, s.config);
+  CapturedCommand c;
+  c.kind = "compile";
+  c.cwd = s.cwd;
+  c.argv = original;
+  c.argv[0] = s.compiler;
+  c.compiler = s.compiler;
+  c.source = tu.source_abs;
+  c.output = tu.output_abs;
+  c.language = args.language;
+  c.project_root = tu.project_root;
+  recorder.set_command(std::move(c));
+
+  Resolution res;
+  auto identity = compiler_identity(s.compiler, s.store);
+  if (!identity) {
+    log::warn("{}; compiling without tuning", identity.error().message);
+  } else {
+    tu.compiler = *identity;
+    res = resolve_config(s.store, s.config, tu);
+  }
+  // Nothing untrusted reaches the command line: the allow-list decides.
+  if (auto violations = admit_config(res, tu, safety_policy(s.config)); !violations.empty()) {
+    log::warn("ignoring the stored config for {}: {}", tu.source_rel, describe_violations(violations));
+    recorder.count("fallback.config_rejected");
+  }
+  if (!res.config) {
+    recorder.count(res.how == Resolution::How::Baseline ? "compile.baseline" : "compile.plain");
+    recorder.flush(s.capture);
+    return run_plain(original, replace);
+  }
+
+  // Apply and run; if the tuned compile fails, the plain one decides.
+  AppliedArgs applied = apply_config(args.args, *res.config, tu.compiler.family);
+  for (const auto& d : applied.dropped) {
+    log::debug("not applied: {}", d);
+  }
+  std::vector<std::string> tuned = {s.compiler};
+  tuned.insert(tuned.end(), applied.args.begin(), applied.args.end());
+  log::debug("{} config for {}: {}", to_string(res.how), tu.source_rel, res.config->display());
+  recorder.count(res.how == Resolution::How::Trial ? "compile.trial" : "compile.tuned");
+  recorder.flush(s.capture);
+  int rc = !res.config->pipeline.empty() && tu.compiler.family == CompilerFamily::Clang
+               ? compile_with_pipeline(s.compiler, applied.args, args.source, args.output, res.config->pipeline)
+               : run_and_wait(tuned);
+  if (rc == 0 || res.how == Resolution::How::Trial) {
+    // A failing trial must fail: the tuner records it as a compile error.
+    return rc;
+  }
+  log::warn("the tuned compile of {} failed (exit {}); compiling with the original flags", tu.source_rel, rc);
+  Recorder fallback(s.store, s.config.cache_dir() + "/spool");
+  fallback.count("fallback.tuned_compile_failed");
+  fallback.flush(false);
+  return run_plain(original, replace);
+}
 
 } // namespace
 
@@ -153,9 +233,9 @@ int run_compiler(const Invocation& inv) {
     c.argv = original;
     c.argv[0] = compiler;
     c.compiler = compiler;
-    c.output = abs_path(args.output, cwd);
+    c.output = fs::absolute(args.output, cwd);
     for (const auto& in : args.inputs) {
-      c.inputs.push_back(abs_path(in, cwd));
+      c.inputs.push_back(fs::absolute(in, cwd));
     }
     for (const auto& lib : args.libraries) {
       c.inputs.push_back(lib);
@@ -166,69 +246,25 @@ int run_compiler(const Invocation& inv) {
     exec_or_die(original);
   }
 
-  // 5. A single-source compile: who compiles it, where, and with which config.
-  TuContext tu;
-  tu.cwd = cwd;
-  tu.compiler_path = compiler;
-  tu.args = args;
-  tu.source_abs = abs_path(args.source, cwd);
-  tu.output_abs = abs_path(args.output, cwd);
-  tu.project_root = find_project_root(tu.source_abs, config);
-  tu.source_rel = fs::relative_to(tu.source_abs, tu.project_root).value_or(fs::base_name(tu.source_abs));
-
-  CapturedCommand c;
-  c.kind = "compile";
-  c.cwd = cwd;
-  c.argv = original;
-  c.argv[0] = compiler;
-  c.compiler = compiler;
-  c.source = tu.source_abs;
-  c.output = tu.output_abs;
-  c.language = args.language;
-  c.project_root = tu.project_root;
-  recorder.set_command(std::move(c));
-
-  Resolution res;
-  auto identity = compiler_identity(compiler, store.get());
-  if (!identity) {
-    log::warn("{}; compiling without tuning", identity.error().message);
-  } else {
-    tu.compiler = *identity;
-    res = resolve_config(store.get(), config, tu);
-  }
-  if (!res.violations.empty()) {
-    log::warn("ignoring the stored config for {}: {}", tu.source_rel, describe_violations(res.violations));
-    recorder.count("fallback.config_rejected");
-  }
-  if (!res.config) {
-    recorder.count(res.how == "baseline" ? "compile.baseline" : "compile.plain");
-    recorder.flush(capture);
-    exec_or_die(original);
-  }
-
-  // 6. Apply and run; if the tuned compile fails, the plain one decides.
-  AppliedArgs applied = apply_config(args.args, *res.config, tu.compiler.family);
-  for (const auto& d : applied.dropped) {
-    log::debug("not applied: {}", d);
-  }
-  std::vector<std::string> tuned = {compiler};
-  tuned.insert(tuned.end(), applied.args.begin(), applied.args.end());
-  log::debug("{} config for {}: {}", res.how, tu.source_rel, res.config->display());
-  recorder.count(res.how == "trial" ? "compile.trial" : "compile.tuned");
-  recorder.flush(capture);
-  int rc = !res.config->pipeline.empty() && tu.compiler.family == CompilerFamily::Clang
-               ? compile_with_pipeline(compiler, applied.args, args.source, args.output, res.config->pipeline)
-               : run_and_wait(tuned);
-  if (rc == 0 || res.how == "trial") {
-    // A failing trial must fail: the tuner records it as a compile error.
+  // 5. Several sources in one `-c` command (`cc -c a.c b.c`): one compile per
+  // source, in order, as the compiler itself would run them, so each TU is
+  // captured and gets its own config. Like gcc and clang, go on after a failure.
+  const CompileSetup setup{config, store.get(), compiler, cwd, capture};
+  if (args.kind == CommandKind::MultiCompile) {
+    recorder.count("compile.split");
+    recorder.flush(false);
+    int rc = 0;
+    for (size_t i = 0; i < args.sources.size(); ++i) {
+      std::vector<std::string> one_args = args_for_source(args, i);
+      ClassifiedArgs one = classify_args(one_args, inv.is_cxx, cwd);
+      std::vector<std::string> one_original = {original[0]};
+      one_original.insert(one_original.end(), one_args.begin(), one_args.end());
+      rc = std::max(rc, one.kind == CommandKind::Compile ? compile_tu(setup, one, one_original, /*replace=*/false)
+                                                         : run_plain(one_original, /*replace=*/false));
+    }
     return rc;
   }
-  log::warn("the tuned compile of {} failed (exit {}); compiling with the original flags",
-            tu.source_rel, rc);
-  Recorder fallback(store.get(), config.cache_dir() + "/spool");
-  fallback.count("fallback.tuned_compile_failed");
-  fallback.flush(false);
-  exec_or_die(original);
+  return compile_tu(setup, args, original, /*replace=*/true);
 }
 
 } // namespace llmcc
