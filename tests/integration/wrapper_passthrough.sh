@@ -16,7 +16,7 @@ while IFS=: read -r cc cxx; do
   # (llmcc gcc ...) under the name given. Compare each with the same call.
   ccpath=$(command -v "$cc")
   # Same stdout, stderr and exit code as the real compiler (as llmcc and as a launcher).
-  for args in "-dumpversion" "-dumpmachine" "-print-search-dirs" "-print-prog-name=ld" \
+  for args in "--version" "-v" "-dumpversion" "-dumpfullversion" "-dumpmachine" "-print-search-dirs" "-print-prog-name=ld" \
               "-E t.c" "-E -dM -x c /dev/null" "-M t.c" "-S t.c -o -" "-fsyntax-only t.c" \
               "-x c -E -" "--print-file-name=libc.so" "-c a.c b.c" "-O2 -c nosuch.c"; do
     # shellcheck disable=SC2086
@@ -32,7 +32,10 @@ while IFS=: read -r cc cxx; do
     assert_eq "$launcher_out" "$want_launcher" "llmcc $cc $args (launcher)"
     cmp -s "$T/want.err" "$T/got.err" || fail "llmcc $cc $args (launcher): stderr differs"
   done
-  # --version through the launcher form is the compiler's (CC="llmcc gcc" for meson & co).
+  # --version is the compiler's, as CC=llmcc and through the launcher form
+  # (Meson, autoconf and CMake identify the compiler from it).
+  assert_eq "$(llmcc --version)" "$("$ccpath" --version)" "llmcc --version"
+  assert_eq "$(llmcc++ --version)" "$("$(command -v "$cxx")" --version)" "llmcc++ --version"
   assert_eq "$(llmcc "$cc" --version)" "$("$cc" --version)" "launcher --version"
   # -### names random temporary files, so only its exit code can match.
   llmcc -### -c t.c 2>/dev/null || fail "-### failed"
@@ -50,7 +53,12 @@ done
 # The @file compile was classified as a compile (a plain one: no winners).
 [[ $(stat_counter compile.plain) -ge $ran ]] || fail "response-file compiles not counted as compiles"
 
-# The tool itself.
-assert_contains "$(llmcc --version)" "llmcc " "--version"
+# The tool itself: its version under a spelling no compiler uses, shown in the help.
+version="$(sed -n 's/^project(llmcc VERSION \([0-9.]*\).*/\1/p' "$LLMCC_SOURCE_DIR/CMakeLists.txt")"
+assert_eq "$(llmcc version)" "llmcc $version" "llmcc version"
+assert_eq "$(llmcc++ version)" "llmcc $version" "llmcc++ version"
 assert_contains "$(llmcc --help)" "tune" "--help lists subcommands"
+assert_contains "$(llmcc --help)" "version" "--help shows llmcc version"
+assert_contains "$(llmcc help)" "tune" "help lists subcommands"
+assert_contains "$(llmcc)" "tune" "no arguments: the help"
 pass "probes pass through byte-identically; counters by reason"
