@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
   cli::register_winners(app, ctx, subs);
   cli::register_tune(app, ctx, subs);
   cli::register_extensions(app, ctx, subs);
-  app.add_subcommand("help", "print this help")->callback([&] { throw CLI::CallForHelp(); });
+  CLI::App* help = app.add_subcommand("help", "print this help");
   CLI::App* version =
       app.add_subcommand("version", "print llmcc's version (--version is the compiler's)");
   if (!subcommands_match_list(app)) {
@@ -69,6 +69,12 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  }
+  if (help->parsed()) {
+    // help() describes the parsed subcommand, here `help` itself; clear() unselects it.
+    app.clear();
+    fmt::print("{}", app.help());
+    return 0;
   }
   if (version->parsed()) {
     fmt::print("llmcc {}\n", LLMCC_VERSION);
