@@ -33,17 +33,13 @@ static std::string find_tool_binary() {
 
 // Rule 1: whatever went wrong inside llmcc, the user's command still runs.
 [[noreturn]] static void fall_back(const Invocation& inv) {
-  std::string compiler;
-  if (inv.launcher) {
-    compiler = resolve_program(inv.compiler);
-  } else if (auto found = find_real_compiler(inv.invoked_as, inv.is_cxx, Config::load(fs::current_dir()))) {
-    compiler = *found;
-  }
-  if (compiler.empty()) {
+  auto compiler = resolve_real_compiler(inv, Config::load(fs::current_dir()));
+  if (!compiler) {
+    log::debug("{}", compiler.error().message);
     log::error("no real compiler to fall back to");
     std::exit(127);
   }
-  std::vector<std::string> argv = {compiler};
+  std::vector<std::string> argv = {*compiler};
   argv.insert(argv.end(), inv.args.begin(), inv.args.end());
   Error e = exec_replace(argv);
   log::error("{}", e.message);

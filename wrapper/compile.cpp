@@ -167,21 +167,12 @@ int run_compiler(const Invocation& inv) {
   Config config = Config::load(cwd);
 
   // 1. The real compiler.
-  std::string compiler;
-  if (inv.launcher) {
-    compiler = resolve_program(inv.compiler);
-    if (compiler.empty()) {
-      log::error("compiler '{}' not found in PATH", inv.compiler);
-      return 127;
-    }
-  } else {
-    auto found = find_real_compiler(inv.invoked_as, inv.is_cxx, config);
-    if (!found) {
-      log::error("{}", found.error().message);
-      return 127;
-    }
-    compiler = *found;
+  auto resolved = resolve_real_compiler(inv, config);
+  if (!resolved) {
+    log::error("{}", resolved.error().message);
+    return 127;
   }
+  const std::string compiler = *resolved;
   g_exec_path = compiler;
   std::vector<std::string> original = {inv.launcher ? inv.compiler : compiler};
   original.insert(original.end(), inv.args.begin(), inv.args.end());

@@ -12,6 +12,7 @@
 #include "util/log.h"
 #include "util/process.h"
 #include "util/strings.h"
+#include "wrapper/invocation.h"
 
 namespace llmcc {
 
@@ -62,6 +63,17 @@ Expected<std::string> find_real_compiler(const std::string& invoked_as, bool is_
                            is_cxx ? "C++" : "C", join(names, ", "), is_cxx ? "CXX" : "CC")};
 }
 
+Expected<std::string> resolve_real_compiler(const Invocation& inv, const Config& config) {
+  if (!inv.launcher) {
+    return find_real_compiler(inv.invoked_as, inv.is_cxx, config);
+  }
+  std::string path = resolve_program(inv.compiler);
+  if (path.empty()) {
+    return Error{fmt::format("compiler '{}' not found in PATH", inv.compiler)};
+  }
+  return path;
+}
+
 bool looks_like_compiler(const std::string& word) {
   if (word.empty() || word[0] == '-' || word[0] == '@') {
     return false;
@@ -96,8 +108,11 @@ void parse_version_text(const std::string& text, CompilerFamily& family, std::st
   static const std::regex version_re(R"(([0-9]+\.[0-9]+(\.[0-9]+)?))");
   std::string first_line = text.substr(0, text.find('\n'));
   std::smatch m;
-  std::string target = family == CompilerFamily::Clang
-                           ? first_line.substr(first_line.find("clang version"))
+  // Some drivers say "clang version" only on a later line; then the first line
+  // is the one that carries their version.
+  const size_t clang_at = first_line.find("clang version");
+  std::string target = family == CompilerFamily::Clang && clang_at != std::string::npos
+                           ? first_line.substr(clang_at)
                            : first_line;
   if (std::regex_search(target, m, version_re)) {
     version = m[1];

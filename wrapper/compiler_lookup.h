@@ -11,6 +11,12 @@ namespace llmcc {
 
 class Config;
 class Store;
+struct Invocation;
+
+// The real compiler this invocation runs, the one resolution shared by the
+// compile path and the fall-back: the launcher word (looked up in PATH when it is
+// a bare name), else find_real_compiler.
+Expected<std::string> resolve_real_compiler(const Invocation& inv, const Config& config);
 
 // Masquerade mode (CC=llmcc): the compiler named by LLMCC_CC/LLMCC_CXX or the
 // config file, else the first cc/gcc/clang (c++/g++/clang++) in PATH that is not
@@ -31,7 +37,8 @@ std::string resolve_program(const std::string& word);
 // running it (--version, -dumpmachine) only when the binary changed. `store` may be null.
 Expected<CompilerIdentity> compiler_identity(const std::string& compiler_path, Store* store);
 
-// Parses `--version` output into family and version ("gcc", "12.2.0").
+// Parses `--version` output into family and version ("gcc", "12.2.0"). Leaves
+// `version` as it was when the text holds no version number.
 void parse_version_text(const std::string& text, CompilerFamily& family, std::string& version);
 
 } // namespace llmcc

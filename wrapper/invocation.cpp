@@ -1,5 +1,6 @@
 #include "wrapper/invocation.h"
 
+#include <algorithm>
 #include <array>
 
 #include "util/fs.h"
@@ -8,17 +9,19 @@
 
 namespace llmcc {
 
+std::span<const std::string_view> tool_subcommands() {
+  static constexpr std::array<std::string_view, 10> names = {
+      "hw",   "stats",   "show",         "config", "winners",
+      "tune", "explain", "cmake-import", "help",   "version"};
+  return names;
+}
+
 bool is_tool_command(const std::string& word) {
-  static const std::array words = {"hw",      "stats",   "show",   "config", "tune",
-                                   "export",  "import",  "remote", "explain", "cmake-import",
-                                   "winners", "help",    "--help", "-h",     "--version",
-                                   "sessions", "zero-stats", "doctor", "features", "db"};
-  for (const char* w : words) {
-    if (word == w) {
-      return true;
-    }
+  if (word == "-h" || word == "--help") {
+    return true;
   }
-  return false;
+  const auto names = tool_subcommands();
+  return std::find(names.begin(), names.end(), word) != names.end();
 }
 
 Invocation parse_invocation(int argc, const char* const* argv) {

@@ -2,7 +2,9 @@
 // (CC=llmcc, masquerade) or as a launcher in front of one (`llmcc g++ -c ...`).
 #pragma once
 
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace llmcc {
@@ -17,7 +19,14 @@ struct Invocation {
   std::vector<std::string> args;   // compiler args, or tool args (without argv[0])
 };
 
-// Words after `llmcc` that select the tool rather than a compile.
+// The subcommands of llmcc-tool, the one list of them: `llmcc` hands these words
+// to the tool, and llmcc-tool refuses to start when what it registers differs
+// (so the two cannot drift). Every other word goes to the real compiler, so that
+// identification probes (--version, -v, -dumpversion, -print-*) get its answers.
+std::span<const std::string_view> tool_subcommands();
+
+// Words after `llmcc` that select the tool rather than a compile: a subcommand,
+// or -h/--help.
 bool is_tool_command(const std::string& word);
 
 Invocation parse_invocation(int argc, const char* const* argv);

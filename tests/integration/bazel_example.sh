@@ -6,19 +6,17 @@
 # --spawn_strategy=local (stable paths: each source is checked by path, and
 # bazel-rules' llmcc_tune runs a real, small tuning session through nested
 # Bazel builds).
-source "$(dirname "$0")/build_systems_common.bash"
+source "$(dirname "$0")/lib/common.bash"
+require_pairs
 
-if ! command -v bazel >/dev/null; then
-  echo "SKIP: bazel is not installed"
-  exit 77
-fi
+require bazel
 
 WS="$WORK/ws"
 cp -r "$EXAMPLES/bazel-workspace" "$WS"
 rm -f "$WS/.bazelrc.user"
 # The example finds llmcc's rules at ../.. inside the checkout; it runs from a copy here.
 sed -i "s|path = \"../..\"|path = \"$LLMCC_SOURCE_DIR\"|" "$WS/WORKSPACE"
-grep -q "path = \"$LLMCC_SOURCE_DIR\"" "$WS/WORKSPACE" || { echo "FAIL: could not point @llmcc at the checkout"; exit 1; }
+grep -q "path = \"$LLMCC_SOURCE_DIR\"" "$WS/WORKSPACE" || fail "could not point @llmcc at the checkout"
 # A deterministic tuning target: objective size, 2 trials, a short run.
 cat >>"$WS/tune/BUILD" <<'EOF'
 
@@ -33,7 +31,7 @@ llmcc_tune(
 EOF
 
 BAZEL=(bazel --output_user_root="$WORK/bazel-root" --max_idle_secs=300)
-CLEANUP_HOOKS+=("(cd '$WS' && ${BAZEL[*]} shutdown) >/dev/null 2>&1")
+on_exit "(cd '$WS' && ${BAZEL[*]} shutdown) >/dev/null 2>&1"
 cd "$WS"
 
 bazel_q() { run_quiet "${BAZEL[@]}" "$@"; }
@@ -46,7 +44,7 @@ for index in "${!PAIRS[@]}"; do
   read -r cc _ <<<"${PAIRS[$index]}"
   note "$cc: plain Bazel build"
   rm -f .bazelrc.user
-  bazel_q build --repo_env=CC="$cc" //app:stats_demo || continue
+  bazel_q build --repo_env=CC="$cc" //app:stats_demo
   ref="$WORK/plain-$cc.txt"
   ./bazel-bin/app/stats_demo >"$ref"
   expect_same_output "bazel plain $cc" "$EXAMPLES/bazel-workspace/expected_output.txt" cat "$ref"
@@ -62,7 +60,7 @@ for index in "${!PAIRS[@]}"; do
     [[ "$mode" == local ]] && echo "build --spawn_strategy=local"
   } >.bazelrc.user
   note "$cc: Bazel build through llmcc ($mode)"
-  bazel_q build //app:stats_demo || continue
+  bazel_q build //app:stats_demo
   expect_same_output "bazel llmcc $cc" "$ref" ./bazel-bin/app/stats_demo
   # format.c, stats.cc, main.cc; the link reaches llmcc as @params. (Bazel's gcc
   # toolchain links with -pass-exit-codes, which llmcc must classify, not pass
@@ -75,7 +73,7 @@ for index in "${!PAIRS[@]}"; do
   fi
 
   note "$cc: bazel test through llmcc"
-  bazel_q test //test:stats_test || continue
+  bazel_q test //test:stats_test
   # + stats_test.cc; links: + the test and the libstats.so it links in fastbuild.
   expect_captured "bazel llmcc test $cc" 4 3
 done
@@ -96,8 +94,8 @@ else
     grep -q -- "--verify bazel .* test .*//test:stats_test" "$out" ||
       fail "llmcc_tune did not verify with bazel test: $(cat "$out")"
   else
-    fail "bazel run //tune:stats_demo -- --dry-run failed"
     tail -n 30 "$out" >&2
+    fail "bazel run //tune:stats_demo -- --dry-run failed"
   fi
 
   # A real session: every trial is a nested `bazel build` that must recompile
@@ -111,10 +109,9 @@ else
     json_get "$("$LLMCC" winners --json)" 'len(j)' >/dev/null || fail "llmcc winners failed after tuning"
     expect_same_output "bazel after tuning" "$ref" ./bazel-bin/app/stats_demo
   else
-    fail "bazel run //tune:stats_demo_size failed"
     tail -n 30 "$out" >&2
+    fail "bazel run //tune:stats_demo_size failed"
   fi
 fi
 
-note "done"
-finish
+pass "Bazel builds and tests through llmcc: same output, every TU and link captured"

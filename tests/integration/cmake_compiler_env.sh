@@ -3,12 +3,10 @@
 # and with Unix Makefiles. Outputs must equal plain builds'; llmcc must capture
 # every TU and link of the build (CMake's configure-time compiler checks go to
 # a separate database).
-source "$(dirname "$0")/build_systems_common.bash"
+source "$(dirname "$0")/lib/common.bash"
+require_pairs
 
-if ! command -v cmake >/dev/null || ! command -v ninja >/dev/null; then
-  echo "SKIP: cmake and ninja are needed"
-  exit 77
-fi
+require cmake ninja
 
 p=0
 for pair in "${PAIRS[@]}"; do
@@ -22,13 +20,12 @@ for pair in "${PAIRS[@]}"; do
     generator="${generators[$(((p + e) % 2))]}"
     e=$((e + 1))
     label="CC=llmcc $example $cc ($generator)"
-    plain_reference "$example" "$cc" "$cxx" || continue
+    plain_reference "$example" "$cc" "$cxx"
     ref="$REF"
     note "$label"
     dir="$WORK/env-$example-$cc"
     fresh_db "env-configure-$example-$cc"
-    CC=llmcc CXX=llmcc++ run_quiet cmake -S "$EXAMPLES/$example" -B "$dir" -G "$generator" "${NO_BENCH[@]}" ||
-      continue
+    CC=llmcc CXX=llmcc++ run_quiet cmake -S "$EXAMPLES/$example" -B "$dir" -G "$generator" "${NO_BENCH[@]}"
     # CMake identified the real compiler behind the wrapper.
     want_id=GNU
     [[ "$cc" == clang ]] && want_id=Clang
@@ -36,11 +33,10 @@ for pair in "${PAIRS[@]}"; do
       "$dir"/CMakeFiles/*/CMakeCXXCompiler.cmake ||
       fail "$label: CMake did not identify $cxx behind llmcc++"
     fresh_db "env-$example-$cc"
-    run_quiet cmake --build "$dir" -j2 || continue
+    run_quiet cmake --build "$dir" -j2
     check_cmake_build "$label" "$example" "$dir" "$ref"
   done
 done
 unset LLMCC_CC LLMCC_CXX
 
-note "done"
-finish
+pass "CC=llmcc CXX=llmcc++ CMake builds: same output, every TU and link captured"

@@ -4,12 +4,10 @@
 # the compile command CMake itself generated (compile_commands.json). Covers
 # Ninja and Unix Makefiles with gcc and clang, and a Ninja Multi-Config
 # configuration choice. No build is needed: the reply is written at configure.
-source "$(dirname "$0")/build_systems_common.bash"
+source "$(dirname "$0")/lib/common.bash"
+require_pairs
 
-if ! command -v cmake >/dev/null || ! command -v ninja >/dev/null; then
-  echo "SKIP: cmake and ninja are needed"
-  exit 77
-fi
+require cmake ninja
 
 SRC="$EXAMPLES/mixed-c-cxx"
 
@@ -89,7 +87,7 @@ link = " ".join(targets.get("mixed_demo", {}).get("link_fragments", []))
 check("librecords.a" in link and "libcodec.a" in link, f"mixed_demo link fragments: {link}")
 print("\n".join(errors))
 PY
-)" || { fail "$label: the JSON check crashed"; return; }
+)" || fail "$label: the JSON check crashed"
   if [[ -n "$errors" ]]; then
     fail "$label:"$'\n'"$errors"
   fi
@@ -108,7 +106,7 @@ for pair in "${PAIRS[@]}"; do
   dir="$WORK/import-$cc"
   run_quiet cmake -S "$SRC" -B "$dir" -G "$generator" -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
     -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DCMAKE_C_FLAGS="-fno-plt -DLLMCC_IMPORT_MARK=7" \
-    -DCMAKE_CXX_FLAGS="-fno-plt -DLLMCC_IMPORT_MARK=7" || continue
+    -DCMAKE_CXX_FLAGS="-fno-plt -DLLMCC_IMPORT_MARK=7"
 
   # Configured before llmcc's query existed: no reply until cmake runs again.
   if "$LLMCC" cmake-import "$dir" --no-reconfigure >"$WORK/out.txt" 2>&1; then
@@ -121,11 +119,10 @@ for pair in "${PAIRS[@]}"; do
   # Now it re-runs cmake itself and reads the reply.
   if ! "$LLMCC" cmake-import "$dir" --json >"$WORK/import-$cc.json" 2>"$WORK/err.txt"; then
     fail "$label: cmake-import failed: $(cat "$WORK/err.txt")"
-    continue
   fi
   check_import "$label" "$WORK/import-$cc.json" "$dir" "$compiler_id"
 
-  text="$("$LLMCC" cmake-import "$dir" --no-reconfigure)" || { fail "$label: second import failed"; continue; }
+  text="$("$LLMCC" cmake-import "$dir" --no-reconfigure)" || fail "$label: second import failed"
   for name in codec records mixed_demo test_c test_cxx; do
     [[ "$text" == *"$name"* ]] || fail "$label: $name missing from the text output"
   done
@@ -146,5 +143,4 @@ if run_quiet cmake -S "$SRC" -B "$dir" -G "Ninja Multi-Config" -DCMAKE_C_COMPILE
     fail "$label: an unknown configuration was accepted"
 fi
 
-note "done"
-finish
+pass "cmake-import matches the project and CMake's own compile commands"

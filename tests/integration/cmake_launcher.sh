@@ -2,12 +2,10 @@
 #   -DCMAKE_<LANG>_COMPILER_LAUNCHER=llmcc -DCMAKE_<LANG>_LINKER_LAUNCHER=llmcc
 # for both CMake examples, gcc and clang, Ninja and Unix Makefiles. Outputs must
 # equal plain builds'; llmcc must capture every TU and link.
-source "$(dirname "$0")/build_systems_common.bash"
+source "$(dirname "$0")/lib/common.bash"
+require_pairs
 
-if ! command -v cmake >/dev/null || ! command -v ninja >/dev/null; then
-  echo "SKIP: cmake and ninja are needed"
-  exit 77
-fi
+require cmake ninja
 
 launchers=()
 for lang in C CXX; do
@@ -25,17 +23,16 @@ for pair in "${PAIRS[@]}"; do
     generator="${generators[$(((p + e) % 2))]}"
     e=$((e + 1))
     label="launcher $example $cc ($generator)"
-    plain_reference "$example" "$cc" "$cxx" || continue
+    plain_reference "$example" "$cc" "$cxx"
     ref="$REF"
     note "$label"
     fresh_db "launcher-$example-$cc"
     dir="$WORK/launcher-$example-$cc"
     run_quiet cmake -S "$EXAMPLES/$example" -B "$dir" -G "$generator" -DCMAKE_C_COMPILER="$cc" \
-      -DCMAKE_CXX_COMPILER="$cxx" "${launchers[@]}" "${NO_BENCH[@]}" || continue
-    run_quiet cmake --build "$dir" -j2 || continue
+      -DCMAKE_CXX_COMPILER="$cxx" "${launchers[@]}" "${NO_BENCH[@]}"
+    run_quiet cmake --build "$dir" -j2
     check_cmake_build "$label" "$example" "$dir" "$ref"
   done
 done
 
-note "done"
-finish
+pass "CMake launcher builds: same output, every TU and link captured"

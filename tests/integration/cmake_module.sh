@@ -8,12 +8,10 @@
 #  4. `cmake --install` of llmcc: find_package(llmcc <version>) from the prefix
 #     finds the installed llmcc, and rejects an incompatible version.
 # Outputs must equal plain builds'; llmcc must capture exactly the expected TUs.
-source "$(dirname "$0")/build_systems_common.bash"
+source "$(dirname "$0")/lib/common.bash"
+require_pairs
 
-if ! command -v cmake >/dev/null || ! command -v ninja >/dev/null; then
-  echo "SKIP: cmake and ninja are needed"
-  exit 77
-fi
+require cmake ninja
 
 MODULE=(-Dllmcc_DIR="$LLMCC_SOURCE_DIR/cmake-module" -DLLMCC_EXECUTABLE="$LLMCC")
 
@@ -21,16 +19,16 @@ MODULE=(-Dllmcc_DIR="$LLMCC_SOURCE_DIR/cmake-module" -DLLMCC_EXECUTABLE="$LLMCC"
 for pair in "${PAIRS[@]}"; do
   read -r cc cxx <<<"$pair"
   label="module global cmake-library $cc"
-  plain_reference cmake-library "$cc" "$cxx" || continue
+  plain_reference cmake-library "$cc" "$cxx"
   ref="$REF"
   note "$label"
   fresh_db "module-$cc"
   dir="$WORK/module-$cc"
   run_quiet cmake -S "$EXAMPLES/cmake-library" -B "$dir" -G Ninja -DCMAKE_C_COMPILER="$cc" \
-    -DCMAKE_CXX_COMPILER="$cxx" -DIMGPROC_USE_LLMCC=ON "${MODULE[@]}" "${NO_BENCH[@]}" || continue
+    -DCMAKE_CXX_COMPILER="$cxx" -DIMGPROC_USE_LLMCC=ON "${MODULE[@]}" "${NO_BENCH[@]}"
   grep -q "^CMAKE_CXX_COMPILER_LAUNCHER" "$dir/CMakeCache.txt" &&
     fail "$label: llmcc_enable() should set the launcher for the project, not in the user's cache"
-  run_quiet cmake --build "$dir" -j2 || continue
+  run_quiet cmake --build "$dir" -j2
   check_cmake_build "$label" cmake-library "$dir" "$ref"
 done
 
@@ -56,7 +54,7 @@ fi
 for pair in "${PAIRS[@]}"; do
   read -r cc cxx <<<"$pair"
   label="module per-target mixed-c-cxx $cc"
-  plain_reference mixed-c-cxx "$cc" "$cxx" || continue
+  plain_reference mixed-c-cxx "$cc" "$cxx"
   ref="$REF"
   note "$label"
   wrap="$WORK/wrap-src"
@@ -71,8 +69,8 @@ CMAKE
   fresh_db "per-target-$cc"
   dir="$WORK/per-target-$cc"
   run_quiet cmake -S "$wrap" -B "$dir" -G "Unix Makefiles" -DCMAKE_C_COMPILER="$cc" \
-    -DCMAKE_CXX_COMPILER="$cxx" -DLLMCC_EXECUTABLE="$LLMCC" || continue
-  run_quiet cmake --build "$dir" -j2 || continue
+    -DCMAKE_CXX_COMPILER="$cxx" -DLLMCC_EXECUTABLE="$LLMCC"
+  run_quiet cmake --build "$dir" -j2
   expect_same_output "$label" "$ref" "$dir/mixed/mixed_demo"
   enabled=(c/base64.c c/varint.c cxx/record.cpp cxx/workload.cpp apps/mixed_demo.cpp)
   expect_captured "$label" "${#enabled[@]}" 1
@@ -87,7 +85,7 @@ done
 read -r cc cxx <<<"${PAIRS[0]}"
 label="module Ninja Multi-Config cmake-library $cc"
 note "$label"
-plain_reference cmake-library "$cc" "$cxx" || true
+plain_reference cmake-library "$cc" "$cxx"
 ref="$REF"
 fresh_db "multi-$cc"
 dir="$WORK/multi-$cc"
@@ -144,5 +142,4 @@ CMAKE
   [[ "$out" == *"llmcc_FOUND=0"* ]] || fail "$label: find_package(llmcc 99.0) accepted version $version: $out"
 fi
 
-note "done"
-finish
+pass "CMake module: global, per-target, multi-config and installed package"

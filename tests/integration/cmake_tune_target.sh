@@ -4,16 +4,11 @@
 # assumptions). Afterwards winners must exist, `llmcc show` must report them
 # (how=exact), the objects in the build dir must be exactly what the winning
 # command produces, and the programs must still give the plain outputs.
-source "$(dirname "$0")/build_systems_common.bash"
+source "$(dirname "$0")/lib/common.bash"
+require_pairs
 
-if ! command -v cmake >/dev/null || ! command -v ninja >/dev/null; then
-  echo "SKIP: cmake and ninja are needed"
-  exit 77
-fi
-if ! "$LLMCC" tune --help >/dev/null 2>&1; then
-  echo "SKIP: llmcc tune is not available in this build"
-  exit 77
-fi
+require cmake ninja
+"$LLMCC" tune --help >/dev/null 2>&1 || skip "llmcc tune is not available in this build"
 
 SRC="$EXAMPLES/cmake-library"
 BUDGET="${LLMCC_TEST_TUNE_BUDGET:-4}"
@@ -25,33 +20,30 @@ pairs=("${PAIRS[0]}")
 for pair in "${pairs[@]}"; do
   read -r cc cxx <<<"$pair"
   label="llmcc-tune-bench_imgproc $cc"
-  plain_reference cmake-library "$cc" "$cxx" || continue
+  plain_reference cmake-library "$cc" "$cxx"
   ref="$REF"
   note "$label: configure and build through the module"
   fresh_db "tune-$cc"
   dir="$WORK/tune-$cc"
   run_quiet cmake -S "$SRC" -B "$dir" -G Ninja -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
     -DIMGPROC_USE_LLMCC=ON -Dllmcc_DIR="$LLMCC_SOURCE_DIR/cmake-module" -DLLMCC_EXECUTABLE="$LLMCC" \
-    -DIMGPROC_TUNE_OBJECTIVE=size -DIMGPROC_TUNE_BUDGET="$BUDGET" || continue
-  run_quiet cmake --build "$dir" -j2 || continue
+    -DIMGPROC_TUNE_OBJECTIVE=size -DIMGPROC_TUNE_BUDGET="$BUDGET"
+  run_quiet cmake --build "$dir" -j2
   if [[ ! -x "$dir/bench_imgproc" ]]; then
-    echo "SKIP: Google Benchmark is not installed (no bench_imgproc to tune)"
-    exit 77
+    skip "Google Benchmark is not installed (no bench_imgproc to tune)"
   fi
 
   note "$label: tuning (budget $BUDGET, objective size)"
   if ! cmake --build "$dir" --target llmcc-tune-bench_imgproc >"$WORK/tune-$cc.log" 2>&1; then
-    fail "$label: the tuning target failed"
     tail -n 40 "$WORK/tune-$cc.log" >&2
-    continue
+    fail "$label: the tuning target failed"
   fi
 
-  winners="$("$LLMCC" winners --json)" || { fail "$label: llmcc winners failed"; continue; }
+  winners="$("$LLMCC" winners --json)" || fail "$label: llmcc winners failed"
   count="$(json_get "$winners" 'len(j)')"
   if [[ "$count" == 0 ]]; then
-    fail "$label: tuning stored no winner"
     tail -n 40 "$WORK/tune-$cc.log" >&2
-    continue
+    fail "$label: tuning stored no winner"
   fi
   note "$label: $count winner(s)"
   mapfile -t winner_files < <(json_get "$winners" '"\n".join(w["source_rel"] for w in j)')
@@ -63,9 +55,8 @@ for pair in "${pairs[@]}"; do
     done
     if [[ -z "$src" ]]; then
       fail "$label: winner for $rel, which is not a TU of the example"
-      continue
     fi
-    shown="$(cd "$dir" && "$LLMCC" show "$src" --json)" || { fail "$label: llmcc show $src failed"; continue; }
+    shown="$(cd "$dir" && "$LLMCC" show "$src" --json)" || fail "$label: llmcc show $src failed"
     how="$(json_get "$shown" 'j["how"]')"
     [[ "$how" == exact ]] || fail "$label: llmcc show $rel: how=$how, expected exact"
 
@@ -106,14 +97,13 @@ PY
 
   # A clean rebuild gets the winners from the database: tuned compiles counted.
   before="$(json_get "$("$LLMCC" stats --json)" 'j["counters"].get("compile.tuned",0)')"
-  run_quiet cmake --build "$dir" --clean-first -j2 || continue
+  run_quiet cmake --build "$dir" --clean-first -j2
   after="$(json_get "$("$LLMCC" stats --json)" 'j["counters"].get("compile.tuned",0)')"
   ((after - before >= count)) || fail "$label: a clean rebuild compiled $((after - before)) TUs with winners, expected >= $count"
 
   expect_same_output "$label" "$ref" "$dir/imgproc_demo"
-  run_quiet "$dir/imgproc_test" || true
-  run_quiet "$dir/bench_imgproc" --benchmark_min_time=0.01 || true
+  run_quiet "$dir/imgproc_test"
+  run_quiet "$dir/bench_imgproc" --benchmark_min_time=0.01
 done
 
-note "done"
-finish
+pass "llmcc-tune target: winners stored, shown, reproduced, same output"

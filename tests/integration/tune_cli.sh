@@ -8,14 +8,14 @@ help=$(llmcc tune --help)
 for opt in --build-dir --bench --verify --objective --budget --time --tu --planner --resume --dry-run --json; do
   assert_contains "$help" "$opt" "tune --help"
 done
-cd "$T" && mkdir proj && cd proj
+cd "$WORK" && mkdir proj && cd proj
 printf 'int k(int n){int s=0;for(int i=0;i<n;i++)s+=i%%7;return s;}\n' > k.c
 printf '#include <stdio.h>\nint k(int);\nint main(void){printf("%%d\\n",k(1000000));return 0;}\n' > main.c
 printf 'prog: main.o k.o\n\t$(CC) -o $@ main.o k.o\n%%.o: %%.c\n\t$(CC) -O2 -c $< -o $@\n' > Makefile
 make -s CC=llmcc
 before=$(md5sum k.o)
 plan=$(llmcc tune --build-dir . --bench ./prog --tu k.c --dry-run)
-assert_contains "$plan" "binary: $T/proj/prog" "dry-run names the binary"
+assert_contains "$plan" "binary: $WORK/proj/prog" "dry-run names the binary"
 assert_contains "$plan" "rebuild: make -C" "dry-run names the rebuild command"
 assert_contains "$plan" "tune k.c" "dry-run names the TU"
 assert_eq "$(md5sum k.o)" "$before" "dry-run rebuilt nothing"

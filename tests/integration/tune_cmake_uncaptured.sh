@@ -5,17 +5,17 @@
 source "$(dirname "$0")/lib/common.bash"
 command -v valgrind >/dev/null || skip "valgrind missing"
 command -v gcc >/dev/null || skip "gcc missing"
-write_sample_project "$T/proj"
-CC=gcc CXX=g++ cmake -S "$T/proj" -B "$T/b" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$T/b" >/dev/null
-want=$("$T/b/app")
+write_sample_project "$WORK/proj"
+CC=gcc CXX=g++ cmake -S "$WORK/proj" -B "$WORK/b" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$WORK/b" >/dev/null
+want=$("$WORK/b/app")
 assert_eq "$(stat_field captured_compiles)" "0" "nothing captured before"
-llmcc tune --build-dir "$T/b" --target app --bench "$T/b/app" --objective instructions --budget 3 --json \
-  >"$T/s.json" 2>"$T/p.txt" || fail "tune failed: $(tail -5 "$T/p.txt")"
-state=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["state"])' "$T/s.json")
+llmcc tune --build-dir "$WORK/b" --target app --bench "$WORK/b/app" --objective instructions --budget 3 --json \
+  >"$WORK/s.json" 2>"$WORK/p.txt" || fail "tune failed: $(tail -5 "$WORK/p.txt")"
+state=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["state"])' "$WORK/s.json")
 assert_eq "$state" "done" "session state"
-assert_contains "$(cat "$T/s.json")" "compiler/linker launcher" "the summary says what was changed"
+assert_contains "$(cat "$WORK/s.json")" "compiler/linker launcher" "the summary says what was changed"
 [[ $(stat_field captured_compiles) -ge 3 ]] || fail "compiles were not captured"
-grep -q "CMAKE_CXX_COMPILER_LAUNCHER:.*llmcc" "$T/b/CMakeCache.txt" || fail "launcher not in the cache"
-assert_eq "$("$T/b/app")" "$want" "program output"
+grep -q "CMAKE_CXX_COMPILER_LAUNCHER:.*llmcc" "$WORK/b/CMakeCache.txt" || fail "launcher not in the cache"
+assert_eq "$("$WORK/b/app")" "$want" "program output"
 pass "uncaptured CMake build tuned through the File API"

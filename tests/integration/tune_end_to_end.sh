@@ -6,21 +6,22 @@
 source "$(dirname "$0")/lib/common.bash"
 command -v valgrind >/dev/null || skip "valgrind missing"
 instructions() { # binary args... -> total Ir
-  valgrind --tool=callgrind --callgrind-out-file="$T/cg.out" "$@" >/dev/null 2>&1
-  awk '/^(summary|totals):/ {print $2; exit}' "$T/cg.out"
+  valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" "$@" >/dev/null 2>&1
+  awk '/^(summary|totals):/ {print $2; exit}' "$WORK/cg.out"
 }
 ran=0
-while IFS=: read -r cc cxx; do
-  export LLMCC_DIR="$T/cache-$cc" LLMCC_CC="$cc"
-  w="$T/$cc" && cp -r "$LLMCC_SOURCE_DIR/examples/make-c" "$w" && cd "$w"
+for pair in "${PAIRS[@]}"; do
+  read -r cc cxx <<<"$pair"
+  export LLMCC_DIR="$WORK/cache-$cc" LLMCC_CC="$cc"
+  w="$WORK/$cc" && cp -r "$LLMCC_SOURCE_DIR/examples/make-c" "$w" && cd "$w"
   make -s CC=llmcc
   plain_out=$(./makec_demo 3)
   plain_ir=$(instructions ./makec_demo 3)
-  llmcc tune --build-dir . --bench "./makec_demo 3" --objective instructions --budget 8 --json >"$T/summary.json" \
-    2>"$T/progress.txt" || fail "$cc: tune failed: $(tail -5 "$T/progress.txt")"
+  llmcc tune --build-dir . --bench "./makec_demo 3" --objective instructions --budget 8 --json >"$WORK/summary.json" \
+    2>"$WORK/progress.txt" || fail "$cc: tune failed: $(tail -5 "$WORK/progress.txt")"
   read -r status speedup < <(python3 -c '
 import json,sys; s=json.load(open(sys.argv[1])); t=[x for x in s["tus"] if x["source"].endswith("kernel.c")][0]
-print(t["status"], s["program"]["speedup"])' "$T/summary.json")
+print(t["status"], s["program"]["speedup"])' "$WORK/summary.json")
   assert_eq "$status" "tuned" "$cc: kernel.c tuned"
   [[ $(llmcc winners --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -ge 1 ]] || fail "$cc: no winner stored"
   tuned_ir=$(instructions ./makec_demo 3)
@@ -41,6 +42,6 @@ assert actual > 1.0 and abs(actual / reported - 1) < 0.005
 PY
   ran=$((ran + 1))
   pass "$cc: tuned kernel.c, reproducible clean rebuild, same output"
-  cd "$T"
-done < <(compiler_pairs)
+  cd "$WORK"
+done
 [[ $ran -gt 0 ]] || skip "no compiler"

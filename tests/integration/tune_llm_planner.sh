@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib/common.bash"
 command -v python3 >/dev/null || skip "python3 missing"
 command -v gcc >/dev/null || skip "gcc missing"
 command -v valgrind >/dev/null || skip "valgrind missing"
-cd "$T" && mkdir proj && cd proj
+cd "$WORK" && mkdir proj && cd proj
 printf '#include <math.h>\ndouble k(int n){double s=0;for(int i=1;i<n;i++)s+=sqrt((double)i);return s;}\n' > k.c
 printf '#include <stdio.h>\ndouble k(int);\nint main(void){printf("%%.3e\\n",k(200000));return 0;}\n' > main.c
 printf 'prog: main.o k.o\n\t$(CC) -o $@ main.o k.o -lm\n%%.o: %%.c\n\t$(CC) -O2 -c $< -o $@\n' > Makefile
@@ -15,49 +15,49 @@ export LLMCC_CC=gcc
 make -s CC=llmcc
 
 start_server() { # $1 = script file; sets PORT and SERVER_PID
-  python3 "$LLMCC_SOURCE_DIR/tests/fake_llm/fake_llm_server.py" --script "$1" --log "$T/requests.log" \
-    --lifetime 300 >"$T/server.out" 2>"$T/server.err" &
+  python3 "$LLMCC_SOURCE_DIR/tests/fake_llm/fake_llm_server.py" --script "$1" --log "$WORK/requests.log" \
+    --lifetime 300 >"$WORK/server.out" 2>"$WORK/server.err" &
   SERVER_PID=$!
   on_exit "kill $SERVER_PID 2>/dev/null"
-  for _ in $(seq 1 100); do [[ -s "$T/server.out" ]] && break; sleep 0.1; done
-  PORT=$(head -1 "$T/server.out")
-  [[ -n "$PORT" ]] || fail "fake server did not start: $(cat "$T/server.err")"
+  for _ in $(seq 1 100); do [[ -s "$WORK/server.out" ]] && break; sleep 0.1; done
+  PORT=$(head -1 "$WORK/server.out")
+  [[ -n "$PORT" ]] || fail "fake server did not start: $(cat "$WORK/server.err")"
 }
 reply='{"candidates":[{"opt":"-O3","options":["-fno-math-errno"],"rationale":"sqrt in a loop: let it inline and vectorise"},{"opt":"-O2","options":["-fplugin=/tmp/evil.so"],"rationale":"evil"}]}'
-python3 -c 'import json,sys; print(json.dumps([{"content": sys.argv[1]}]))' "$reply" > "$T/good.json"
-start_server "$T/good.json"
+python3 -c 'import json,sys; print(json.dumps([{"content": sys.argv[1]}]))' "$reply" > "$WORK/good.json"
+start_server "$WORK/good.json"
 export LLMCC_LLM_URL="http://127.0.0.1:$PORT/v1" LLMCC_LLM_MODEL=fake-model
 export OPENAI_API_KEY="sk-test-do-not-leak-1234"
 llmcc tune --build-dir . --bench ./prog --tu k.c --objective instructions --budget 5 --planner hybrid --json \
-  >"$T/s1.json" 2>"$T/p1.txt" || fail "hybrid tune failed: $(tail -5 "$T/p1.txt")"
-notes=$(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["notes"]))' "$T/s1.json")
+  >"$WORK/s1.json" 2>"$WORK/p1.txt" || fail "hybrid tune failed: $(tail -5 "$WORK/p1.txt")"
+notes=$(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["notes"]))' "$WORK/s1.json")
 assert_contains "$notes" "1 proposal(s) accepted" "LLM accounting in the summary"
 assert_contains "$notes" " rejected" "hostile proposal rejected"
 db="$LLMCC_DIR/llmcc.db"
 llm_trials=$(sqlite3 "$db" "SELECT COUNT(*) FROM trials WHERE operator='llm'" 2>/dev/null || echo 0)
 [[ $llm_trials -ge 1 ]] || fail "no LLM proposal was tried"
 assert_not_contains "$(sqlite3 "$db" "SELECT json FROM configs")" "fplugin" "hostile flag stored"
-log=$(cat "$T/requests.log")
+log=$(cat "$WORK/requests.log")
 assert_contains "$log" "Bearer sk-test-do-not-leak-1234" "key in the Authorization header"
 bodies=$(python3 -c 'import json,sys
-for l in open(sys.argv[1]): print(json.loads(l)["body"])' "$T/requests.log")
+for l in open(sys.argv[1]): print(json.loads(l)["body"])' "$WORK/requests.log")
 assert_not_contains "$bodies" "sk-test-do-not-leak" "key in the prompt"
 assert_not_contains "$(sqlite3 "$db" .dump)" "sk-test-do-not-leak" "key in the database"
 assert_contains "$bodies" "k.c" "the prompt names the TU"
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 
 # Garbage replies, then a dead endpoint: the session completes with the built-in planner.
-printf '[{"raw": "this is not json"}]' > "$T/garbage.json"
-start_server "$T/garbage.json"
+printf '[{"raw": "this is not json"}]' > "$WORK/garbage.json"
+start_server "$WORK/garbage.json"
 # (Another model name: replies are cached by model and prompt, and this prompt was answered above.)
 export LLMCC_LLM_URL="http://127.0.0.1:$PORT/v1" LLMCC_LLM_MODEL=fake-model-2
 llmcc tune --build-dir . --bench ./prog --tu k.c --objective instructions --budget 4 --planner hybrid --json \
-  >"$T/s2.json" 2>"$T/p2.txt" || fail "tune with a garbage endpoint failed"
-assert_contains "$(cat "$T/s2.json" "$T/p2.txt")" "continuing with the built-in planner" "garbage endpoint status"
+  >"$WORK/s2.json" 2>"$WORK/p2.txt" || fail "tune with a garbage endpoint failed"
+assert_contains "$(cat "$WORK/s2.json" "$WORK/p2.txt")" "continuing with the built-in planner" "garbage endpoint status"
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 LLMCC_LLM_MODEL=fake-model-3 llmcc tune --build-dir . --bench ./prog --tu k.c --objective instructions --budget 4 --planner hybrid --json \
-  >"$T/s3.json" 2>"$T/p3.txt" || fail "tune with a dead endpoint failed"
-assert_contains "$(cat "$T/s3.json" "$T/p3.txt")" "continuing with the built-in planner" "dead endpoint status"
-assert_eq "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["state"])' "$T/s3.json")" "done" "session state"
+  >"$WORK/s3.json" 2>"$WORK/p3.txt" || fail "tune with a dead endpoint failed"
+assert_contains "$(cat "$WORK/s3.json" "$WORK/p3.txt")" "continuing with the built-in planner" "dead endpoint status"
+assert_eq "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["state"])' "$WORK/s3.json")" "done" "session state"
 assert_eq "$(./prog)" "$(./prog)" "program runs"
 pass "hybrid planner: proposals used and checked, key kept private, sessions complete when the LLM fails"

@@ -6,7 +6,7 @@
 source "$(dirname "$0")/lib/common.bash"
 command -v gcc >/dev/null || skip "gcc missing"
 command -v sqlite3 >/dev/null || skip "sqlite3 missing"
-cd "$T" && mkdir -p proj && cd proj
+cd "$WORK" && mkdir -p proj && cd proj
 cat > kern.c <<'EOF2'
 #include <stdlib.h>
 long kern(long n) {
@@ -29,20 +29,20 @@ prog: main.o kern.o
 	$(CC) -O1 -c $< -o $@
 EOF2
 # The "compiler": gcc, but -O3 silently changes the result and -O2 makes it crash.
-mkdir -p "$T/fakebin"
-cat > "$T/fakebin/badcc" <<SH
+mkdir -p "$WORK/fakebin"
+cat > "$WORK/fakebin/badcc" <<SH
 #!/bin/sh
 extra=""
 case " \$* " in *" -O3 "*) extra="-DFAKE_MISCOMPILE";; esac
 case " \$* " in *" -O2 "*) extra="-DFAKE_CRASH";; esac
 exec $(command -v gcc) \$extra "\$@"
 SH
-chmod +x "$T/fakebin/badcc"
-export LLMCC_CC="$T/fakebin/badcc"
+chmod +x "$WORK/fakebin/badcc"
+export LLMCC_CC="$WORK/fakebin/badcc"
 make -s CC=llmcc
 want=$(./prog)
 llmcc tune --build-dir . --bench ./prog --tu kern.c --objective instructions --budget 10 --json \
-  >"$T/summary.json" 2>"$T/progress.txt" || fail "tune failed: $(tail -5 "$T/progress.txt")"
+  >"$WORK/summary.json" 2>"$WORK/progress.txt" || fail "tune failed: $(tail -5 "$WORK/progress.txt")"
 db="$LLMCC_DIR/llmcc.db"
 verdicts=$(sqlite3 "$db" "SELECT verdict, COUNT(*) FROM trials GROUP BY verdict ORDER BY verdict")
 echo "$verdicts"
@@ -73,7 +73,7 @@ kill -9 "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 before=$(sqlite3 "$db" "SELECT COUNT(*) FROM trials WHERE planner != 'confirm'")
 [[ $before -ge 3 && $before -lt 8 ]] || skip "could not interrupt mid-session (got $before trials)"
-llmcc tune --resume --build-dir . --json >"$T/resumed.json" 2>"$T/progress.txt" || fail "resume failed: $(tail -5 "$T/progress.txt")"
+llmcc tune --resume --build-dir . --json >"$WORK/resumed.json" 2>"$WORK/progress.txt" || fail "resume failed: $(tail -5 "$WORK/progress.txt")"
 after=$(sqlite3 "$db" "SELECT COUNT(*) FROM trials WHERE planner != 'confirm'")
 assert_eq "$after" "8" "resumed session completes its budget exactly"
 dups=$(sqlite3 "$db" "SELECT COUNT(*) - COUNT(DISTINCT config_id) FROM trials WHERE planner != 'confirm'")

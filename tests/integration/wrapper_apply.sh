@@ -5,15 +5,15 @@
 source "$(dirname "$0")/lib/common.bash"
 command -v sqlite3 >/dev/null || skip "sqlite3 missing"
 command -v gcc >/dev/null || skip "gcc missing"
-cd "$T"
+cd "$WORK"
 export LLMCC_CC=$(make_logging_compiler fakecc gcc)
 mkdir -p src && git init -q . # the checkout root: source paths are keyed relative to it
 printf 'int f(int x){int s=0;for(int i=0;i<x;i++)s+=i;return s;}\n' > src/hot.c
 printf '#include <stdio.h>\nint f(int);\nint main(void){printf("%%d\\n",f(100));return 0;}\n' > src/main.c
 
 build() {
-  : > "$T/fakecc.log"
-  llmcc -O2 -g -DKEEP=1 -Wall -fno-strict-aliasing -c src/hot.c -o hot.o 2>"$T/warn.txt"
+  : > "$WORK/fakecc.log"
+  llmcc -O2 -g -DKEEP=1 -Wall -fno-strict-aliasing -c src/hot.c -o hot.o 2>"$WORK/warn.txt"
   llmcc -O2 -c src/main.c -o main.o
   llmcc hot.o main.o -o prog
   assert_eq "$(./prog)" "4950" "program output"
@@ -41,8 +41,8 @@ SQL
 # user's semantic flag.
 put_winner '{"opt":"-O3","options":["-funroll-loops"],"pipeline":""}'
 build
-hot_cmd=$(grep 'src/hot.c' "$T/fakecc.log" | grep -v -- ' -E ')
-main_cmd=$(grep 'src/main.c' "$T/fakecc.log")
+hot_cmd=$(grep 'src/hot.c' "$WORK/fakecc.log" | grep -v -- ' -E ')
+main_cmd=$(grep 'src/main.c' "$WORK/fakecc.log")
 assert_contains "$hot_cmd" "-O3" "tuned opt level"
 assert_contains "$hot_cmd" "-funroll-loops" "tuned flag"
 assert_not_contains "$hot_cmd" "-O2" "user opt level replaced"
@@ -59,8 +59,8 @@ for bad in '"-fplugin=/tmp/evil.so"' '"-B/tmp"' '"@/etc/passwd"' '"-o x"' '"-mll
            '"-wrapper /bin/sh"' '"-include /etc/passwd"' '"-fpass-plugin=/tmp/x.so"'; do
   put_winner "{\"opt\":\"-O3\",\"options\":[$bad],\"pipeline\":\"\"}"
   build
-  hot_cmd=$(grep 'src/hot.c' "$T/fakecc.log" | grep -v -- ' -E ')
-  assert_contains "$(cat "$T/warn.txt")" "ignoring the stored config" "warning for $bad"
+  hot_cmd=$(grep 'src/hot.c' "$WORK/fakecc.log" | grep -v -- ' -E ')
+  assert_contains "$(cat "$WORK/warn.txt")" "ignoring the stored config" "warning for $bad"
   assert_not_contains "$hot_cmd" "-O3" "hostile config $bad not applied"
   assert_contains "$hot_cmd" "-O2" "plain flags for $bad"
   bare=${bad//\"/}
@@ -72,13 +72,13 @@ rejected=$(stat_counter fallback.config_rejected)
 
 # A tuned compile that fails (say, a compiler upgrade dropped a flag) falls back to
 # the user's own command: the build does not break.
-cat > "$T/fakebin/picky" <<SH
+cat > "$WORK/fakebin/picky" <<SH
 #!/bin/sh
 case "\$*" in *max-unroll-times*) echo "picky: unknown parameter" >&2; exit 1;; esac
 exec $(command -v gcc) "\$@"
 SH
-chmod +x "$T/fakebin/picky"
-export LLMCC_CC="$T/fakebin/picky"
+chmod +x "$WORK/fakebin/picky"
+export LLMCC_CC="$WORK/fakebin/picky"
 build
 put_winner '{"opt":"-O3","options":["--param=max-unroll-times=8"],"pipeline":""}'
 # The compiler identity changed (another binary): re-read the key for it.
@@ -86,6 +86,6 @@ info=$(llmcc show src/hot.c --json)
 key=$(field 'd["tu_key"]') cid=$(field 'd["compiler"]["id"]')
 put_winner '{"opt":"-O3","options":["--param=max-unroll-times=8"],"pipeline":""}'
 build
-assert_contains "$(cat "$T/warn.txt")" "compiling with the original flags" "fallback warning"
+assert_contains "$(cat "$WORK/warn.txt")" "compiling with the original flags" "fallback warning"
 assert_eq "$(stat_counter fallback.tuned_compile_failed)" "1" "fallback counted"
 pass "config applied to exactly its TU; 13 hostile configs rejected; builds never broke"

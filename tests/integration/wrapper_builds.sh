@@ -5,22 +5,23 @@
 # byte-identical object files.
 source "$(dirname "$0")/lib/common.bash"
 
-write_sample_project "$T/proj"
+write_sample_project "$WORK/proj"
 checked=0
-while IFS=: read -r cc cxx; do
+for pair in "${PAIRS[@]}"; do
+  read -r cc cxx <<<"$pair"
   for gen in Ninja "Unix Makefiles" make; do
     tag="$cc-${gen// /_}"
-    plain="$T/plain-$tag" wrapped="$T/wrapped-$tag"
+    plain="$WORK/plain-$tag" wrapped="$WORK/wrapped-$tag"
     if [[ $gen == make ]]; then
-      cp -r "$T/proj" "$plain"; cp -r "$T/proj" "$wrapped"
+      cp -r "$WORK/proj" "$plain"; cp -r "$WORK/proj" "$wrapped"
       make -s -C "$plain" CC="$cc" CXX="$cxx" >/dev/null
       LLMCC_CC="$cc" LLMCC_CXX="$cxx" make -s -C "$wrapped" CC=llmcc CXX=llmcc++ >/dev/null
       objs=(src/checksum.o src/poly.o src/main.o src/test_lib.o)
     else
-      CC="$cc" CXX="$cxx" cmake -S "$T/proj" -B "$plain" -G "$gen" -DCMAKE_BUILD_TYPE=Release >/dev/null
+      CC="$cc" CXX="$cxx" cmake -S "$WORK/proj" -B "$plain" -G "$gen" -DCMAKE_BUILD_TYPE=Release >/dev/null
       cmake --build "$plain" >/dev/null
       LLMCC_CC="$cc" LLMCC_CXX="$cxx" CC=llmcc CXX=llmcc++ \
-        cmake -S "$T/proj" -B "$wrapped" -G "$gen" -DCMAKE_BUILD_TYPE=Release >/dev/null
+        cmake -S "$WORK/proj" -B "$wrapped" -G "$gen" -DCMAKE_BUILD_TYPE=Release >/dev/null
       LLMCC_CC="$cc" LLMCC_CXX="$cxx" cmake --build "$wrapped" >/dev/null
       objs=()
       while IFS= read -r o; do objs+=("${o#$plain/}"); done < <(find "$plain" -name '*.o' -path '*CMakeFiles/*.dir/*' | sort)
@@ -35,7 +36,7 @@ while IFS=: read -r cc cxx; do
     checked=$((checked + 1))
     pass "$tag: output identical, ${#objs[@]} objects byte-identical"
   done
-done < <(compiler_pairs)
+done
 [[ $checked -gt 0 ]] || skip "no compiler"
 
 # Every TU of every build was captured (4 per build), every program link too.

@@ -3,7 +3,7 @@
 # (records that meet a busy database are spooled and ingested later).
 source "$(dirname "$0")/lib/common.bash"
 command -v cc >/dev/null || skip "no cc"
-cd "$T"
+cd "$WORK"
 N=64
 for i in $(seq 1 $N); do printf 'int f%d(int x){return x*%d;}\n' "$i" "$i" > "u$i.c"; done
 llmcc -O2 -c u1.c -o warm.o # creates the database and the compiler identity

@@ -1,59 +1,178 @@
-# Shared helpers for integration tests (sourced; not a test itself).
-# Each test gets a private work directory and database, removed on exit.
+# The one harness of the integration tests, sourced by every
+# tests/integration/*.sh (not a test itself: ctest registers only *.sh).
+#
+# Each test gets a private work directory $WORK, its own llmcc database
+# ($LLMCC_DIR, or one per build with fresh_db) and no user configuration; $WORK
+# is removed on exit (kept with LLMCC_TEST_KEEP=1, for debugging). A failed
+# check ends the test (fail); a missing tool skips it (skip, exit 77); a test
+# that reaches its end passed.
 set -euo pipefail
 
-: "${LLMCC_BIN_DIR:?run through ctest (LLMCC_BIN_DIR unset)}"
-: "${LLMCC_SOURCE_DIR:?}"
-export PATH="$LLMCC_BIN_DIR:$PATH"
-export LLMCC_QUIET="${LLMCC_QUIET:-}"
-unset LLMCC_CC LLMCC_CXX LLMCC_DB LLMCC_DISABLE LLMCC_TRIAL_FILE LLMCC_CONFIG CC CXX || true
-
-T="$(mktemp -d /tmp/llmcc-test-XXXXXX)"
-export LLMCC_DIR="$T/cache"
-export XDG_CONFIG_HOME="$T/config" # no user config leaks in
-_cleanup_hooks=()
-on_exit() { _cleanup_hooks+=("$1"); }
-_cleanup() {
-  local rc=$?
-  for h in "${_cleanup_hooks[@]}"; do eval "$h" || true; done
-  if [[ $rc -eq 0 || -z "${LLMCC_KEEP_TEST_DIR:-}" ]]; then rm -rf "$T"; else echo "kept $T"; fi
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
 }
-trap _cleanup EXIT
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-skip() { echo "SKIP: $*"; exit 77; }
+skip() {
+  echo "SKIP: $*"
+  exit 77
+}
 pass() { echo "ok: $*"; }
 assert_eq() { [[ "$1" == "$2" ]] || fail "$3: expected '$2', got '$1'"; }
 assert_contains() { [[ "$1" == *"$2"* ]] || fail "$3: '$2' not found in: $1"; }
 assert_not_contains() { [[ "$1" != *"$2"* ]] || fail "$3: unexpected '$2' in: $1"; }
 
-# "gcc g++" and/or "clang clang++", whichever exist.
-compiler_pairs() {
-  command -v gcc >/dev/null && command -v g++ >/dev/null && echo "gcc:g++"
-  command -v clang >/dev/null && command -v clang++ >/dev/null && echo "clang:clang++"
+: "${LLMCC_BIN_DIR:?run through ctest (LLMCC_BIN_DIR is not set)}"
+: "${LLMCC_SOURCE_DIR:?run through ctest (LLMCC_SOURCE_DIR is not set)}"
+
+# The wrapper by path, for build systems that want one (launchers, Bazel's CC);
+# `llmcc`, `llmcc++` and `llmcc-tool` are also first in PATH (`make CC=llmcc`).
+LLMCC="$LLMCC_BIN_DIR/llmcc"
+EXAMPLES="$LLMCC_SOURCE_DIR/examples"
+[[ -x "$LLMCC" ]] || skip "$LLMCC is not built"
+command -v python3 >/dev/null || skip "python3 is needed to read llmcc's JSON output"
+export PATH="$LLMCC_BIN_DIR:$PATH"
+
+# require <command>...: skips the test unless every command is installed.
+require() {
+  local c
+  for c in "$@"; do
+    command -v "$c" >/dev/null || skip "$c is not installed"
+  done
 }
 
-# stats_json KEY: a top-level number, or counters.KEY (0 when absent).
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/llmcc-test-XXXXXX")"
+_cleanup_hooks=()
+# on_exit <shell command>: run when the test ends, pass or fail.
+on_exit() { _cleanup_hooks+=("$1"); }
+_cleanup() {
+  local hook
+  for hook in "${_cleanup_hooks[@]+"${_cleanup_hooks[@]}"}"; do
+    eval "$hook" || true
+  done
+  if [[ -n "${LLMCC_TEST_KEEP:-}" ]]; then
+    echo "kept $WORK" >&2
+    return
+  fi
+  # Bazel leaves read-only outputs behind.
+  chmod -R u+w "$WORK" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap _cleanup EXIT
+
+# The tests never use the user's database, configuration or compiler choice.
+export HOME="$WORK/home"
+export XDG_CONFIG_HOME="$WORK/config"
+mkdir -p "$HOME"
+export LLMCC_DIR="$WORK/cache"
+export LLMCC_QUIET="${LLMCC_QUIET:-}"
+unset LLMCC_CC LLMCC_CXX LLMCC_DB LLMCC_DISABLE LLMCC_TRIAL_FILE LLMCC_CONFIG CC CXX || true
+
+# A fresh database directory for the next build, so counts are exact.
+fresh_db() {
+  export LLMCC_DIR="$WORK/db-$1"
+  rm -rf "$LLMCC_DIR"
+  mkdir -p "$LLMCC_DIR"
+}
+
+# Seconds since the test started, for the log.
+SECONDS=0
+note() { echo "[$(printf '%3d' "$SECONDS")s] $*"; }
+
+# Runs a command quietly; on failure shows the end of its output and fails.
+run_quiet() {
+  local log="$WORK/last.log"
+  "$@" >"$log" 2>&1 && return 0
+  local status=$?
+  tail -n 40 "$log" >&2
+  fail "command failed ($status): $*"
+}
+
+# ---- Compilers ------------------------------------------------------------
+
+# PAIRS: "gcc g++" and/or "clang clang++", the C/C++ compiler pairs installed.
+# (An array rather than a pipe: builds in the loop body must not eat its stdin.)
+PAIRS=()
+if command -v gcc >/dev/null && command -v g++ >/dev/null; then
+  PAIRS+=("gcc g++")
+fi
+if command -v clang >/dev/null && command -v clang++ >/dev/null; then
+  PAIRS+=("clang clang++")
+fi
+# require_pairs: skips the test unless at least one pair is installed.
+require_pairs() {
+  ((${#PAIRS[@]} > 0)) || skip "neither gcc/g++ nor clang/clang++ is installed"
+}
+
+# make_logging_compiler NAME REAL: a fake compiler that logs its argv, one line
+# per call, to $WORK/<NAME>.log, then runs REAL.
+make_logging_compiler() {
+  local name="$1" real="$2"
+  mkdir -p "$WORK/fakebin"
+  cat >"$WORK/fakebin/$name" <<SH
+#!/bin/sh
+printf '%s\n' "\$*" >> "$WORK/$name.log"
+exec $(command -v "$real") "\$@"
+SH
+  chmod +x "$WORK/fakebin/$name"
+  echo "$WORK/fakebin/$name"
+}
+
+# ---- What llmcc recorded --------------------------------------------------
+
+# json_get <json-text> <python expression over j>
+json_get() {
+  python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"
+}
+# stat_counter KEY: counters.KEY of `llmcc stats` (0 when absent).
 stat_counter() {
   llmcc stats --json | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['counters'].get('$1',0))"
 }
+# stat_field KEY: a top-level field of `llmcc stats`.
 stat_field() {
   llmcc stats --json | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"
 }
 
-# make_logging_compiler NAME REAL: a fake compiler that logs its argv, one line
-# per call, to $T/<NAME>.log, then runs REAL.
-make_logging_compiler() {
-  local name="$1" real="$2"
-  mkdir -p "$T/fakebin"
-  cat >"$T/fakebin/$name" <<SH
-#!/bin/sh
-printf '%s\n' "\$*" >> "$T/$name.log"
-exec $(command -v "$real") "\$@"
-SH
-  chmod +x "$T/fakebin/$name"
-  echo "$T/fakebin/$name"
+# expect_captured <label> <compiles> [<links>]: the database of this build holds
+# exactly these captures, each compile was handled by llmcc (no passthrough).
+expect_captured() {
+  local label="$1" compiles="$2" links="${3:-}"
+  local stats
+  stats="$("$LLMCC" stats --json)" || fail "$label: llmcc stats failed"
+  local got
+  got="$(json_get "$stats" 'j["captured_compiles"]')"
+  [[ "$got" == "$compiles" ]] || fail "$label: captured_compiles=$got, expected $compiles"
+  got="$(json_get "$stats" 'j["counters"].get("compile.plain",0)+j["counters"].get("compile.tuned",0)')"
+  [[ "$got" == "$compiles" ]] || fail "$label: compile counters=$got, expected $compiles ($stats)"
+  if [[ -n "$links" ]]; then
+    got="$(json_get "$stats" 'j["captured_links"]')"
+    [[ "$got" == "$links" ]] || fail "$label: captured_links=$got, expected $links"
+  fi
 }
+
+# expect_sources_captured <label> <source>...: llmcc recorded a compile of each.
+expect_sources_captured() {
+  local label="$1" src
+  shift
+  for src in "$@"; do
+    if ! "$LLMCC" show "$src" --json >/dev/null 2>"$WORK/show.err"; then
+      fail "$label: no compile of $src recorded: $(cat "$WORK/show.err")"
+    fi
+  done
+}
+
+# expect_same_output <label> <expected-file> <command...>
+expect_same_output() {
+  local label="$1" expected="$2"
+  shift 2
+  local out
+  out="$("$@" 2>&1)" || fail "$label: $* failed: $out"
+  if [[ "$out" != "$(cat "$expected")" ]]; then
+    diff <(echo "$out") "$expected" >&2 || true
+    fail "$label: output of $* differs from $expected"
+  fi
+}
+
+# ---- Projects -------------------------------------------------------------
 
 # A small multi-TU C/C++ project: a static library, a program and a test.
 write_sample_project() {
@@ -136,4 +255,59 @@ test_lib: src/test_lib.o libmathlib.a
 clean:
 	rm -f src/*.o libmathlib.a app test_lib
 EOF2
+}
+
+# ---- The CMake examples ---------------------------------------------------
+
+# Per example: its TUs (relative to the example), the links of a full build and
+# the demo program whose output is compared. cmake-library is configured
+# without Google Benchmark unless a test asks for it (saves a heavy TU).
+IMGPROC_TUS=(src/image.cpp src/filters.cpp src/checksum.cpp src/matrix.cpp src/rle.cpp
+  apps/imgproc_demo.cpp tests/imgproc_test.cpp)
+IMGPROC_LINKS=2 # imgproc_demo, imgproc_test
+MIXED_TUS=(c/base64.c c/varint.c cxx/record.cpp cxx/workload.cpp apps/mixed_demo.cpp
+  tests/test_c.c tests/test_cxx.cpp)
+MIXED_LINKS=3 # mixed_demo, test_c, test_cxx
+NO_BENCH=(-DCMAKE_DISABLE_FIND_PACKAGE_benchmark=ON)
+
+demo_of() {
+  case "$1" in
+    cmake-library) echo imgproc_demo ;;
+    mixed-c-cxx) echo mixed_demo ;;
+  esac
+}
+
+# plain_reference <example> <cc> <cxx>: builds the example's demo without llmcc
+# and sets REF to the file holding its output (a variable, not output: fail in
+# a command substitution would end only the substitution).
+plain_reference() {
+  local example="$1" cc="$2" cxx="$3"
+  local dir="$WORK/plain-$example-$cc"
+  REF="$WORK/plain-$example-$cc.txt"
+  if [[ ! -f "$REF" ]]; then
+    run_quiet cmake -S "$EXAMPLES/$example" -B "$dir" -G Ninja -DCMAKE_C_COMPILER="$cc" \
+      -DCMAKE_CXX_COMPILER="$cxx" "${NO_BENCH[@]}"
+    run_quiet cmake --build "$dir" --target "$(demo_of "$example")"
+    "$dir/$(demo_of "$example")" >"$REF"
+    expect_same_output "plain $example $cc" "$EXAMPLES/$example/expected_output.txt" cat "$REF"
+  fi
+}
+
+# check_cmake_build <label> <example> <build-dir> <expected-output-file> [config]:
+# demo output, ctest, and that exactly the example's TUs and links were captured.
+check_cmake_build() {
+  local label="$1" example="$2" dir="$3" ref="$4" config="${5:-}"
+  local bin="$dir"
+  [[ -n "$config" ]] && bin="$dir/$config"
+  expect_same_output "$label" "$ref" "$bin/$(demo_of "$example")"
+  local ctest_args=(--test-dir "$dir" --output-on-failure)
+  [[ -n "$config" ]] && ctest_args+=(-C "$config")
+  run_quiet ctest "${ctest_args[@]}"
+  local prefix=IMGPROC
+  [[ "$example" == mixed-c-cxx ]] && prefix=MIXED
+  local -n tus="${prefix}_TUS"
+  local links_var="${prefix}_LINKS"
+  local links="${!links_var}"
+  expect_captured "$label" "${#tus[@]}" "$links"
+  expect_sources_captured "$label" "${tus[@]/#/$EXAMPLES/$example/}"
 }
