@@ -241,6 +241,15 @@ int run_compiler(const Invocation& inv) {
   // source, in order, as the compiler itself would run them, so each TU is
   // captured and gets its own config. Like gcc and clang, go on after a failure.
   const CompileSetup setup{config, store.get(), compiler, cwd, capture};
+  if (args.kind == CommandKind::MultiCompile &&
+      std::any_of(args.sources.begin(), args.sources.end(),
+                  [&](const std::string& src) { return !fs::exists(fs::absolute(src, cwd)); })) {
+    // clang refuses the whole command up front, gcc compiles the rest: only the
+    // compiler itself says it exactly as it does.
+    recorder.count("passthrough.multiple_sources");
+    recorder.flush(false);
+    exec_or_die(original);
+  }
   if (args.kind == CommandKind::MultiCompile) {
     recorder.count("compile.split");
     recorder.flush(false);

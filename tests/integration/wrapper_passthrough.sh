@@ -19,7 +19,8 @@ for pair in "${PAIRS[@]}"; do
   # Same stdout, stderr and exit code as the real compiler (as llmcc and as a launcher).
   for args in "--version" "-v" "-dumpversion" "-dumpfullversion" "-dumpmachine" "-print-search-dirs" "-print-prog-name=ld" \
               "-E t.c" "-E -dM -x c /dev/null" "-M t.c" "-S t.c -o -" "-fsyntax-only t.c" \
-              "-x c -E -" "--print-file-name=libc.so" "-c a.c b.c" "-O2 -c nosuch.c"; do
+              "-x c -E -" "--print-file-name=libc.so" "-c a.c b.c" "-c a.c b.c -o ab.o" \
+              "-c a.c nosuch.c b.c" "-O2 -c nosuch.c"; do
     # shellcheck disable=SC2086
     want_out=$("$ccpath" $args </dev/null 2>"$WORK/want.err"; echo "rc=$?")
     # shellcheck disable=SC2086
@@ -47,6 +48,9 @@ for pair in "${PAIRS[@]}"; do
 done
 [[ $ran -gt 0 ]] || skip "no compiler"
 
+# Several sources with one -o are the compiler's business; without it they are
+# split into one compile per source (same output, diagnostics and exit code).
+[[ $(stat_counter compile.split) -gt 0 ]] || fail "no split compile counted"
 for reason in probe preprocess dependency_only assembly_output syntax_only stdin_input multiple_sources; do
   n=$(stat_counter "passthrough.$reason")
   [[ $n -gt 0 ]] || fail "no passthrough counted for $reason"
