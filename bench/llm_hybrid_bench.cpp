@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "llm/llm_planner.h"
+#include "tests/support/planning_fixture.h"
 #include "util/hash.h"
 
 using namespace llmcc;
@@ -196,14 +197,7 @@ int main(int argc, char** argv) {
       trials = std::max(10, std::atoi(argv[i + 1]));
     }
   }
-  PlanningContext ctx;
-  ctx.source_rel = "synthetic.c";
-  ctx.language = "c";
-  ctx.family = CompilerFamily::Gcc;
-  ctx.compiler_version = "12.2.0";
-  ctx.objective = "time";
-  ctx.space = SearchSpace::build(CompilerFamily::Gcc, SafetyPolicy{});
-  ctx.baseline.opt_level = "-O2";
+  PlanningContext ctx = llmcc::testing::kernel_planning_context(CompilerFamily::Gcc);
 
   LlmSettings settings;
   settings.model = "scripted";

@@ -1,7 +1,8 @@
-// The single gate for untrusted configurations (rule 3 of DEVELOPERS.md). Every
-// config from the database, a bundle, a remote store or an LLM passes check()
-// before any of it reaches a command line. It is an allow-list: an option is
-// accepted only if the option table knows it, with a value in range.
+// The single gate for untrusted configurations (docs/design.md, "The flow of a
+// compile", step 5). Every config from the database, a bundle, a remote store or
+// an LLM passes check_config() before any of it reaches a command line. It is an
+// allow-list: an option is accepted only if the option table knows it, with a
+// value in range; a pipeline must pass check_pipeline() (flags/pipeline_check.h).
 #pragma once
 
 #include "flags/compiler_family.h"

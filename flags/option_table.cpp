@@ -9,7 +9,7 @@
 
 namespace llmcc {
 
-// Generated from flags/data/*.json by flags/embed_data.cmake.
+// Generated from flags/data/*.json by cmake/embed_text.cmake.
 std::string_view option_data_gcc();
 std::string_view option_data_clang();
 

@@ -1,62 +1,21 @@
-// What "better" means for a tuning session, and how one run of the user's
-// benchmark is turned into a score. Scores are always "lower is better";
-// throughput-style numbers are inverted when parsed.
+// What "better" means for a tuning session. Scores are always "lower is
+// better": tuner/benchmark_run.h turns one run into a score, and throughput-style
+// numbers are inverted when parsed.
 #pragma once
 
 #include "util/expected.h"
 
-#include <map>
-#include <optional>
 #include <string>
-#include <vector>
+#include <string_view>
+
+// Transitional: tuner/session.cpp reaches object_code_size() through this header
+// (via tuner/session.h); it moves to a direct include when session.cpp does.
+#include "tuner/object_size.h"
 
 namespace llmcc {
 
 enum class Objective { Time, Size, Instructions };
 std::string_view objective_name(Objective o);
 Expected<Objective> parse_objective(const std::string& s);
-
-// How to read a benchmark run.
-//   time:   CPU time (user+sys) of the whole command, from wait4's rusage.
-//   wall:   wall-clock time of the whole command.
-//   gbench: Google Benchmark JSON on stdout (--benchmark_format=json is added if
-//           missing); score = geometric mean of per-benchmark cpu_time (or
-//           real_time with use_real_time), so fixed-time loops are scored by
-//           what they print, not by how long they ran.
-//   regex:  first capture group of `regex` on stdout+stderr, a number.
-//   auto:   gbench if the output parses as Google Benchmark JSON, else time.
-struct BenchSpec {
-  std::vector<std::string> argv;
-  std::string cwd;
-  std::string format = "auto";
-  std::string regex;
-  bool higher_is_better = false; // regex: the number is a throughput
-  double timeout_sec = 600;
-  std::map<std::string, std::string> env;
-};
-
-struct RunSample {
-  bool ok = false;
-  std::string failure; // "exit 1", "killed by signal 11 (Segmentation fault)", "timed out", "no score in output"
-  double score = 0;    // lower is better
-  std::string output;  // stdout as printed (for output comparison)
-  double wall_sec = 0;
-  double cpu_sec = 0;
-  std::map<std::string, double> per_benchmark; // gbench: name -> time
-};
-
-// Runs the benchmark once. For Objective::Instructions the command runs under
-// `valgrind --tool=callgrind` and the score is the total instruction count
-// (deterministic; the program's own stdout is still captured).
-RunSample run_benchmark(const BenchSpec& spec, Objective objective);
-
-// Parsers, exposed for tests.
-Expected<std::map<std::string, double>> parse_gbench_json(const std::string& text);
-Expected<double> parse_regex_score(const std::string& text, const std::string& regex);
-Expected<double> parse_callgrind_total(const std::string& callgrind_out_file_text);
-
-// Size objective: bytes of code and data in an object file (.text*, .data*,
-// .rodata*, .bss* sections of an ELF relocatable or executable).
-Expected<double> object_code_size(const std::string& path);
 
 } // namespace llmcc

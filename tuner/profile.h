@@ -4,7 +4,7 @@
 // counts for the function it was inlined into).
 #pragma once
 
-#include "tuner/objective.h"
+#include "tuner/benchmark_run.h"
 #include "util/expected.h"
 
 #include <map>

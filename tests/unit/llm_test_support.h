@@ -17,16 +17,14 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "flags/allow_list.h"
 #include "hwdetect/host.h"
-#include "tuner/planner.h"
+#include "tests/support/planning_fixture.h"
+#include "tests/support/temp_dir.h"
 #include "util/fs.h"
 
 extern char** environ;
@@ -41,28 +39,6 @@ inline std::string python3_path() {
   }
   return "";
 }
-
-// A fresh directory under the build tree's temp area, removed by the destructor.
-class TempDir {
-public:
-  TempDir() {
-    std::random_device rd;
-    m_path = (std::filesystem::temp_directory_path() / ("llmcc-llm-test-" + std::to_string(::getpid()) + "-" +
-                                                        std::to_string(rd())))
-                 .string();
-    std::filesystem::create_directories(m_path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(m_path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return m_path; }
-
-private:
-  std::string m_path;
-};
 
 class FakeLlmServer {
 public:
@@ -199,14 +175,7 @@ inline int closed_port() {
 // A gcc planning context for a small C kernel on this host; tests add the
 // features and source excerpt they look for in prompts.
 inline PlanningContext gcc_planning_context() {
-  PlanningContext ctx;
-  ctx.source_rel = "src/kernel.c";
-  ctx.language = "c";
-  ctx.family = CompilerFamily::Gcc;
-  ctx.compiler_version = "12.2.0";
-  ctx.objective = "time";
-  ctx.space = SearchSpace::build(CompilerFamily::Gcc, SafetyPolicy{});
-  ctx.baseline.opt_level = "-O2";
+  PlanningContext ctx = kernel_planning_context(CompilerFamily::Gcc);
   ctx.hardware = hw::detect_host().to_json();
   return ctx;
 }

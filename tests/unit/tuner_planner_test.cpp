@@ -1,6 +1,7 @@
 #include "tuner/planner.h"
 
 #include "flags/allow_list.h"
+#include "tests/support/planning_fixture.h"
 
 #include <gtest/gtest.h>
 
@@ -214,13 +215,7 @@ public:
 };
 
 PlanningContext make_context(CompilerFamily family, uint64_t seed) {
-  PlanningContext ctx;
-  ctx.source_rel = "src/kernel.c";
-  ctx.language = "c";
-  ctx.family = family;
-  ctx.objective = "time";
-  ctx.space = SearchSpace::build(family, SafetyPolicy{});
-  ctx.baseline.opt_level = "-O2";
+  PlanningContext ctx = llmcc::testing::kernel_planning_context(family);
   ctx.seed = seed;
   return ctx;
 }

@@ -1,0 +1,193 @@
+#include "tuner/benchmark_run.h"
+
+#include "tests/support/gbench_sample.h"
+#include "tests/support/temp_dir.h"
+#include "util/fs.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+
+using namespace llmcc;
+using llmcc::testing::kGbenchJson;
+using llmcc::testing::TempDir;
+
+TEST(RunBenchmark, TimeFormatCapturesStdout) {
+  BenchSpec spec;
+  spec.argv = {"/bin/echo", "hello"};
+  spec.format = "time";
+  spec.timeout_sec = 30;
+  RunSample s = run_benchmark(spec, Objective::Time);
+  ASSERT_TRUE(s.ok) << s.failure;
+  EXPECT_EQ(s.output, "hello\n");
+  // The command's CPU time, exactly as measured.
+  EXPECT_DOUBLE_EQ(s.score, s.cpu_sec);
+  EXPECT_GT(s.wall_sec, 0);
+}
+
+TEST(RunBenchmark, WallFormatScoresWallTime) {
+  BenchSpec spec;
+  spec.argv = {"/bin/echo", "hello"};
+  spec.format = "wall";
+  spec.timeout_sec = 30;
+  RunSample s = run_benchmark(spec, Objective::Time);
+  ASSERT_TRUE(s.ok) << s.failure;
+  EXPECT_GT(s.wall_sec, 0);
+  EXPECT_DOUBLE_EQ(s.score, s.wall_sec);
+}
+
+TEST(RunBenchmark, AutoFallsBackToTimeWithoutJson) {
+  BenchSpec spec;
+  spec.argv = {"/bin/echo", "not json"};
+  spec.timeout_sec = 30;
+  RunSample s = run_benchmark(spec, Objective::Time);
+  ASSERT_TRUE(s.ok) << s.failure;
+  EXPECT_TRUE(s.per_benchmark.empty());
+  EXPECT_DOUBLE_EQ(s.score, s.cpu_sec);
+}
+
+TEST(RunBenchmark, AutoAndGbenchScoreTheGeometricMean) {
+  for (const char* format : {"auto", "gbench"}) {
+    BenchSpec spec;
+    // The JSON is $0 of the script; the --benchmark_format=json that gbench
+    // mode appends becomes $1 and is ignored.
+    spec.argv = {"/bin/sh", "-c", "printf '%s' \"$0\"", kGbenchJson};
+    spec.format = format;
+    spec.timeout_sec = 30;
+    RunSample s = run_benchmark(spec, Objective::Time);
+    ASSERT_TRUE(s.ok) << format << ": " << s.failure;
+    EXPECT_NEAR(s.score, std::sqrt(4e-6 * 1e-7), 1e-15) << format;
+    EXPECT_EQ(s.per_benchmark.size(), 2u) << format;
+    EXPECT_EQ(s.output, kGbenchJson) << format;
+  }
+}
+
+TEST(RunBenchmark, GbenchAppendsFormatFlagOnlyWhenMissing) {
+  BenchSpec spec;
+  spec.argv = {"/bin/echo"};
+  spec.format = "gbench";
+  spec.timeout_sec = 30;
+  RunSample s = run_benchmark(spec, Objective::Time);
+  EXPECT_FALSE(s.ok);
+  EXPECT_EQ(s.output, "--benchmark_format=json\n");
+  EXPECT_EQ(s.failure, "no score in output: output is not JSON");
+
+  spec.argv = {"/bin/echo", "--benchmark_format=console"};
+  s = run_benchmark(spec, Objective::Time);
+  EXPECT_EQ(s.output, "--benchmark_format=console\n");
+}
+
+TEST(RunBenchmark, RegexScoreAndThroughputInversion) {
+  BenchSpec spec;
+  spec.argv = {"/bin/echo", "throughput: 250 MB/s"};
+  spec.format = "regex";
+  spec.regex = R"(throughput: ([0-9.]+))";
+  spec.timeout_sec = 30;
+  RunSample s = run_benchmark(spec, Objective::Time);
+  ASSERT_TRUE(s.ok) << s.failure;
+  EXPECT_DOUBLE_EQ(s.score, 250);
+
+  spec.higher_is_better = true;
+  s = run_benchmark(spec, Objective::Time);
+  ASSERT_TRUE(s.ok) << s.failure;
+  EXPECT_DOUBLE_EQ(s.score, 1.0 / 250);
+
+  spec.argv = {"/bin/echo", "throughput: 0 MB/s"};
+  s = run_benchmark(spec, Objective::Time);
+  EXPECT_FALSE(s.ok);
+  EXPECT_EQ(s.failure, "no score in output: throughput 0 is not positive");
+}
+
+TEST(RunBenchmark, RegexFallsBackToStderr) {
+  BenchSpec spec;
+  spec.argv = {"/bin/sh", "-c", "echo result; echo 'time=3.5' >&2"};
+  spec.format = "regex";
+  spec.regex = R"(time=([0-9.]+))";
+  spec.timeout_sec = 30;
+  RunSample s = run_benchmark(spec, Objective::Time);
+  ASSERT_TRUE(s.ok) << s.failure;
+  EXPECT_DOUBLE_EQ(s.score, 3.5);
+  EXPECT_EQ(s.output, "result\n");
+}
+
+TEST(RunBenchmark, ReportsFailures) {
+  BenchSpec spec;
+  spec.format = "time";
+  spec.timeout_sec = 30;
+
+  spec.argv = {"/bin/sh", "-c", "echo partial; exit 3"};
+  RunSample s = run_benchmark(spec, Objective::Time);
+  EXPECT_FALSE(s.ok);
+  EXPECT_EQ(s.failure, "exit 3");
+  EXPECT_EQ(s.output, "partial\n");
+
+  spec.argv = {"/bin/sh", "-c", "kill -SEGV $$"};
+  s = run_benchmark(spec, Objective::Time);
+  EXPECT_FALSE(s.ok);
+  EXPECT_NE(s.failure.find("signal 11"), std::string::npos) << s.failure;
+
+  spec.argv = {"sleep", "5"};
+  spec.timeout_sec = 0.3;
+  s = run_benchmark(spec, Objective::Time);
+  EXPECT_FALSE(s.ok);
+  EXPECT_EQ(s.failure, "timed out");
+
+  spec.argv = {"/nonexistent/llmcc-bench"};
+  spec.timeout_sec = 30;
+  s = run_benchmark(spec, Objective::Time);
+  EXPECT_FALSE(s.ok);
+  EXPECT_EQ(s.failure, "cannot execute /nonexistent/llmcc-bench: No such file or directory");
+
+  spec.argv = {"/bin/true"};
+  spec.format = "bogus";
+  s = run_benchmark(spec, Objective::Time);
+  EXPECT_FALSE(s.ok);
+  EXPECT_EQ(s.failure, "unknown benchmark format 'bogus'");
+
+  spec.format = "regex";
+  s = run_benchmark(spec, Objective::Time);
+  EXPECT_FALSE(s.ok);
+  EXPECT_EQ(s.failure, "format regex needs a regex");
+
+  spec.argv = {};
+  spec.format = "time";
+  s = run_benchmark(spec, Objective::Time);
+  EXPECT_FALSE(s.ok);
+  EXPECT_EQ(s.failure, "empty benchmark command");
+}
+
+TEST(RunBenchmark, PassesEnvAndCwd) {
+  TempDir dir("llmcc-benchmark-run-test-");
+  ASSERT_FALSE(dir.path().empty());
+  BenchSpec spec;
+  spec.argv = {"/bin/sh", "-c", "echo \"$LLMCC_TEST_VAR\"; pwd"};
+  spec.format = "time";
+  spec.cwd = dir.path();
+  spec.env = {{"LLMCC_TEST_VAR", "forty-two"}};
+  spec.timeout_sec = 30;
+  RunSample s = run_benchmark(spec, Objective::Time);
+  ASSERT_TRUE(s.ok) << s.failure;
+  EXPECT_EQ(s.output, "forty-two\n" + std::filesystem::canonical(dir.path()).string() + "\n");
+}
+
+TEST(RunBenchmark, InstructionsUnderCallgrind) {
+  if (fs::find_in_path("valgrind", nullptr, nullptr).empty()) {
+    GTEST_SKIP() << "valgrind not installed";
+  }
+  BenchSpec spec;
+  spec.argv = {"/bin/echo", "counted"};
+  spec.timeout_sec = 300;
+  RunSample s = run_benchmark(spec, Objective::Instructions);
+  ASSERT_TRUE(s.ok) << s.failure;
+  EXPECT_GT(s.score, 1000);
+  // Only the program's stdout; valgrind's banner goes to its log file.
+  EXPECT_EQ(s.output, "counted\n");
+
+  // A failing program is reported with its own exit status, not valgrind's.
+  spec.argv = {"/bin/false"};
+  s = run_benchmark(spec, Objective::Instructions);
+  EXPECT_FALSE(s.ok);
+  EXPECT_EQ(s.failure, "exit 1");
+}
