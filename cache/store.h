@@ -101,7 +101,6 @@ public:
 
 private:
   explicit Store(std::unique_ptr<Database> db) : m_db(std::move(db)) {}
-  Expected<std::optional<WinnerRecord>> one_winner(Statement& st);
   std::unique_ptr<Database> m_db;
 };
 
