@@ -355,16 +355,16 @@ Expected<int64_t> Store::create_session(const std::string& build_dir, const nloh
   int64_t now = now_unix();
   if (Status s = m_db->run(
           "INSERT INTO sessions(state, build_dir, args_json, created, updated) VALUES(?,?,?,?,?)",
-          "running", build_dir, args.dump(), now, now);
+          to_string(SessionState::Running), build_dir, args.dump(), now, now);
       !s) {
     return Error{s.message()};
   }
   return m_db->last_insert_id();
 }
 
-Status Store::update_session(int64_t id, const std::string& state, const nlohmann::json& summary) {
-  return m_db->run("UPDATE sessions SET state=?, summary_json=?, updated=? WHERE id=?", state,
-                   summary.dump(), now_unix(), id);
+Status Store::update_session(int64_t id, SessionState state, const nlohmann::json& summary) {
+  return m_db->run("UPDATE sessions SET state=?, summary_json=?, updated=? WHERE id=?",
+                   to_string(state), summary.dump(), now_unix(), id);
 }
 
 static const char* kSessionColumns =
@@ -374,7 +374,7 @@ static const char* kSessionColumns =
 static SessionRow session_from_row(const Statement& st) {
   SessionRow s;
   s.id = st.integer(0);
-  s.state = st.text(1);
+  s.state = session_state_from_string(st.text(1)).value_or(SessionState::Failed);
   s.build_dir = st.text(2);
   s.args = nlohmann::json::parse(st.text(3), nullptr, false);
   std::string summary = st.text(4);
@@ -412,9 +412,9 @@ Expected<int64_t> Store::add_trial(const TrialRow& t) {
           " detail, objective, score, samples_json, speedup, speedup_low, speedup_high, "
           "compile_sec,"
           " object_hash, created) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-          t.session_id, t.tu_key, t.source, *cid, t.planner, t.op, t.verdict, t.detail, t.objective,
-          t.score, t.samples.is_null() ? std::string("[]") : t.samples.dump(), t.speedup,
-          t.speedup_low, t.speedup_high, t.compile_sec, t.object_hash,
+          t.session_id, t.tu_key, t.source, *cid, t.planner, t.op, to_string(t.verdict), t.detail,
+          t.objective, t.score, t.samples.is_null() ? std::string("[]") : t.samples.dump(),
+          t.speedup, t.speedup_low, t.speedup_high, t.compile_sec, t.object_hash,
           t.created ? t.created : now_unix());
       !s) {
     return Error{s.message()};
@@ -429,7 +429,7 @@ static const char* kTrialColumns =
     " t.object_hash, t.created FROM trials t JOIN configs c ON c.id = t.config_id";
 
 // Reads a row of kTrialColumns; nullopt for a row that is skipped, not fatal (a
-// malformed stored config).
+// malformed stored config, a verdict this llmcc does not know).
 static std::optional<TrialRow> trial_from_row(const Statement& row) {
   TrialRow t;
   t.id = row.integer(0);
@@ -443,7 +443,11 @@ static std::optional<TrialRow> trial_from_row(const Statement& row) {
   t.config = *cfg;
   t.planner = row.text(5);
   t.op = row.text(6);
-  t.verdict = row.text(7);
+  auto verdict = verdict_from_string(row.text(7));
+  if (!verdict) {
+    return std::nullopt;
+  }
+  t.verdict = *verdict;
   t.detail = row.text(8);
   t.objective = row.text(9);
   auto opt = [&](int col) { return row.is_null(col) ? std::optional<double>() : row.real(col); };

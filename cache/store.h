@@ -17,7 +17,9 @@ namespace llmcc {
 
 struct SessionRow {
   int64_t id = 0;
-  std::string state; // running, interrupted, done
+  // A state this llmcc does not know (a newer llmcc wrote it) reads as Failed:
+  // resumable, and never taken for a finished session.
+  SessionState state = SessionState::Running;
   std::string build_dir;
   nlohmann::json args;
   nlohmann::json summary;
@@ -30,7 +32,7 @@ struct TrialRow {
   std::string tu_key, source;
   TuneConfig config;
   std::string planner, op;
-  std::string verdict; // ok, compile_error, crash, timeout, mismatch, verify_failed, rejected, identical
+  Verdict verdict = Verdict::Ok;
   std::string detail;
   std::string objective;
   std::optional<double> score, speedup, speedup_low, speedup_high;
@@ -56,12 +58,13 @@ public:
   // Records a command (if any) and bumps counters in one short transaction.
   Status record(const std::optional<CapturedCommand>& command,
                 const std::map<std::string, int64_t>& counters);
-  Expected<std::optional<CompilerIdentity>> find_compiler(const std::string& path, long long mtime_ns,
-                                                          long long size);
+  Expected<std::optional<CompilerIdentity>> find_compiler(const std::string& path,
+                                                          long long mtime_ns, long long size);
   Status put_compiler(const CompilerIdentity& c);
   // Cheapest pre-check: is there a winner for a source of this name with this
   // compiler on any hardware? (Needs no hardware detection.)
-  Expected<bool> has_winner_for_source(const std::string& compiler_id, const std::string& source_base);
+  Expected<bool> has_winner_for_source(const std::string& compiler_id,
+                                       const std::string& source_base);
   // Cheap pre-check: could any winner apply to a source of this name here?
   Expected<bool> has_candidate_winner(const std::string& compiler_id, const std::string& host_fp,
                                       const std::string& hw_class, const std::string& source_base);
@@ -75,11 +78,14 @@ public:
   // --- tool side -------------------------------------------------------------
   Expected<std::map<std::string, int64_t>> stats();
   Status reset_stats();
-  Status put_host(const std::string& fingerprint, const std::string& hw_class, const nlohmann::json& info);
-  Expected<std::optional<std::string>> find_native(const std::string& compiler_id, const std::string& host_fp);
-  Status put_native(const std::string& compiler_id, const std::string& host_fp, const std::string& json);
-  Status put_tu(const std::string& tu_key, const std::string& source_rel, const std::string& compiler_id,
-                const std::string& base_flags);
+  Status put_host(const std::string& fingerprint, const std::string& hw_class,
+                  const nlohmann::json& info);
+  Expected<std::optional<std::string>> find_native(const std::string& compiler_id,
+                                                   const std::string& host_fp);
+  Status put_native(const std::string& compiler_id, const std::string& host_fp,
+                    const std::string& json);
+  Status put_tu(const std::string& tu_key, const std::string& source_rel,
+                const std::string& compiler_id, const std::string& base_flags);
   Expected<int64_t> intern_config(const TuneConfig& config);
   Status put_winner(const WinnerRecord& w);
   Expected<std::vector<WinnerRecord>> winners();
@@ -91,10 +97,12 @@ public:
   Expected<std::vector<CapturedCommand>> compiles_of_source(const std::string& source);
 
   Expected<int64_t> create_session(const std::string& build_dir, const nlohmann::json& args);
-  Status update_session(int64_t id, const std::string& state, const nlohmann::json& summary);
+  Status update_session(int64_t id, SessionState state, const nlohmann::json& summary);
   Expected<std::optional<SessionRow>> session(int64_t id);
   Expected<std::optional<SessionRow>> latest_session(const std::string& build_dir);
   Expected<int64_t> add_trial(const TrialRow& t);
+  // A stored trial whose config or verdict this llmcc cannot read (malformed, or
+  // written by a newer llmcc) is left out, not fatal: it is no evidence either way.
   Expected<std::vector<TrialRow>> trials(int64_t session_id);
   // Every trial ever run for this TU on this compiler (for transfer and dedup).
   Expected<std::vector<TrialRow>> trials_for_tu(const std::string& tu_key);

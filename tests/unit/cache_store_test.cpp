@@ -1,3 +1,4 @@
+#include "cache/database.h"
 #include "cache/schema.h"
 #include "cache/spool.h"
 #include "cache/store.h"
@@ -98,6 +99,79 @@ TEST(Store, ExactThenNearestWinnerLookup) {
   w.config.options = {"-fno-unroll-loops"};
   ASSERT_TRUE((*s)->put_winner(w).ok());
   EXPECT_EQ((*s)->winners()->size(), 1u);
+}
+
+TEST(Store, SessionStatesAndVerdictsRoundTrip) {
+  TempDir d;
+  auto s = Store::open(d.path + "/llmcc.db");
+  ASSERT_TRUE(s.ok());
+  auto id = (*s)->create_session("/b", nlohmann::json::object());
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ((*(*s)->session(*id))->state, SessionState::Running);
+  ASSERT_TRUE((*s)->update_session(*id, SessionState::DryRun,
+                                   {{"done_sources", nlohmann::json::array({"a.c"})}})
+                  .ok());
+  auto row = (*s)->latest_session("/b");
+  ASSERT_TRUE(row.ok() && row->has_value());
+  EXPECT_EQ((*row)->state, SessionState::DryRun);
+  EXPECT_EQ((*row)->summary["done_sources"][0], "a.c");
+  TrialRow t;
+  t.session_id = *id;
+  t.tu_key = "tu";
+  t.source = "a.c";
+  t.planner = "builtin";
+  t.op = "mutate";
+  t.objective = "time";
+  for (Verdict v : {Verdict::Ok, Verdict::BaselineFailed, Verdict::NotConfirmed}) {
+    t.verdict = v;
+    ASSERT_TRUE((*s)->add_trial(t).ok());
+  }
+  auto trials = (*s)->trials(*id);
+  ASSERT_TRUE(trials.ok());
+  ASSERT_EQ(trials->size(), 3u);
+  EXPECT_EQ((*trials)[0].verdict, Verdict::Ok);
+  EXPECT_EQ((*trials)[1].verdict, Verdict::BaselineFailed);
+  EXPECT_EQ((*trials)[2].verdict, Verdict::NotConfirmed);
+  // The text in the database is the stable spelling.
+  auto db =
+      Database::open(d.path + "/llmcc.db", Database::Mode::ReadOnly, Store::kToolBusyTimeoutMs);
+  ASSERT_TRUE(db.ok());
+  auto st = (*db)->prepare("SELECT verdict FROM trials ORDER BY id");
+  ASSERT_TRUE(st.ok());
+  std::vector<std::string> stored;
+  ASSERT_TRUE(st->each_row([&](const Statement& r) { stored.push_back(r.text(0)); }).ok());
+  EXPECT_EQ(stored, (std::vector<std::string>{"ok", "baseline_failed", "not_confirmed"}));
+  auto state = (*db)->prepare("SELECT state FROM sessions");
+  ASSERT_TRUE(state.ok() && *state->step());
+  EXPECT_EQ(state->text(0), "dry-run");
+}
+
+TEST(Store, UnknownVerdictsAndStatesDoNotCrash) {
+  TempDir d;
+  auto s = Store::open(d.path + "/llmcc.db");
+  ASSERT_TRUE(s.ok());
+  auto id = (*s)->create_session("/b", nlohmann::json::object());
+  ASSERT_TRUE(id.ok());
+  TrialRow t;
+  t.session_id = *id;
+  t.tu_key = "tu";
+  t.verdict = Verdict::Crash;
+  ASSERT_TRUE((*s)->add_trial(t).ok());
+  ASSERT_TRUE((*s)->add_trial(t).ok());
+  // What a newer llmcc might have written.
+  auto db =
+      Database::open(d.path + "/llmcc.db", Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->exec("UPDATE trials SET verdict='from_the_future' WHERE id=1").ok());
+  ASSERT_TRUE((*db)->exec("UPDATE sessions SET state='paused'").ok());
+  auto trials = (*s)->trials(*id);
+  ASSERT_TRUE(trials.ok()) << trials.error().message;
+  ASSERT_EQ(trials->size(), 1u); // the unreadable trial is left out
+  EXPECT_EQ(trials->front().id, 2);
+  EXPECT_EQ(trials->front().verdict, Verdict::Crash);
+  auto session = (*s)->session(*id);
+  ASSERT_TRUE(session.ok() && session->has_value());
+  EXPECT_EQ((*session)->state, SessionState::Failed); // resumable, never taken for done
 }
 
 TEST(Store, CorruptFileIsAnErrorNotACrash) {

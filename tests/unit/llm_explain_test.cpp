@@ -43,7 +43,7 @@ TEST(Explain, ShowsWinnerRationaleAndEvidence) {
     ok.config.options = {"-funroll-loops"};
     ok.planner = "hybrid";
     ok.op = "llm";
-    ok.verdict = "ok";
+    ok.verdict = Verdict::Ok;
     ok.detail = "unroll the dot product";
     ok.objective = "time";
     ok.speedup = 1.21;
@@ -53,7 +53,7 @@ TEST(Explain, ShowsWinnerRationaleAndEvidence) {
     TrialRow bad = ok;
     bad.config.options = {"-ftree-vectorize"};
     bad.op = "mutate";
-    bad.verdict = "mismatch";
+    bad.verdict = Verdict::Mismatch;
     bad.detail = "output differs at line 2";
     bad.speedup.reset();
     bad.speedup_low.reset();
