@@ -42,6 +42,17 @@ struct TrialRow {
   int64_t created = 0;
 };
 
+// One reply in the LLM planner's request/response cache, for replay and cost
+// control.
+struct LlmCacheRow {
+  std::string prompt_hash; // hash of the model and the messages
+  std::string model;
+  std::string request_json; // the request body; credentials travel in a header, never here
+  std::string response_text;
+  int64_t prompt_tokens = 0, completion_tokens = 0;
+  int64_t created = 0;
+};
+
 class Store {
 public:
   static constexpr int kCompileBusyTimeoutMs = 1000;
@@ -51,8 +62,10 @@ public:
   static Expected<std::unique_ptr<Store>> open(const std::string& path,
                                                Database::Mode mode = Database::Mode::ReadWrite,
                                                int busy_timeout_ms = kToolBusyTimeoutMs);
-
-  Database& db() { return *m_db; }
+  // The same over a connection the caller opened and configured (a test that
+  // sets per-connection limits, say).
+  static Expected<std::unique_ptr<Store>> adopt(std::unique_ptr<Database> db,
+                                                Database::Mode mode = Database::Mode::ReadWrite);
 
   // --- compile path -------------------------------------------------------
   // Records a command (if any) and bumps counters in one short transaction.
@@ -106,6 +119,18 @@ public:
   Expected<std::vector<TrialRow>> trials(int64_t session_id);
   // Every trial ever run for this TU on this compiler (for transfer and dedup).
   Expected<std::vector<TrialRow>> trials_for_tu(const std::string& tu_key);
+
+  // --- tools' caches ---------------------------------------------------------
+  // The options a compiler binary accepted when probed (tuner/flag_probe), by
+  // probe key. A stored value that is not a list of names reads as not probed.
+  Expected<std::optional<std::vector<std::string>>> probed_options(const std::string& key);
+  Status put_probed_options(const std::string& key, const std::vector<std::string>& accepted);
+  // The cached reply to this prompt from this model.
+  Expected<std::optional<LlmCacheRow>> llm_reply(const std::string& prompt_hash, const std::string& model);
+  // Replaces any cached reply for the row's prompt and model.
+  Status put_llm_reply(const LlmCacheRow& row);
+  // Every cached reply, oldest first.
+  Expected<std::vector<LlmCacheRow>> llm_replies();
 
 private:
   explicit Store(std::unique_ptr<Database> db) : m_db(std::move(db)) {}

@@ -3,10 +3,9 @@
 #include "cache/spool.h"
 #include "cache/store.h"
 
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <thread>
 
 using namespace llmcc;
@@ -34,7 +33,8 @@ CapturedCommand compile_of(const std::string& src) {
   return c;
 }
 
-WinnerRecord winner(const std::string& key, const std::string& rel, const std::string& host, const std::string& cls) {
+WinnerRecord winner(const std::string& key, const std::string& rel, const std::string& host,
+                    const std::string& cls) {
   WinnerRecord w;
   w.tu_key = key;
   w.source_rel = rel;
@@ -54,10 +54,13 @@ TEST(Store, CreatesSchemaInWalMode) {
   TempDir d;
   auto s = Store::open(d.path + "/sub/llmcc.db");
   ASSERT_TRUE(s.ok()) << s.error().message;
-  auto v = schema_version((*s)->db());
+  auto db =
+      Database::open(d.path + "/sub/llmcc.db", Database::Mode::ReadOnly, Store::kToolBusyTimeoutMs);
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  auto v = schema_version(**db);
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(*v, kSchemaVersion);
-  auto st = (*s)->db().prepare("PRAGMA journal_mode");
+  auto st = (*db)->prepare("PRAGMA journal_mode");
   ASSERT_TRUE(st.ok());
   ASSERT_TRUE(*st->step());
   EXPECT_EQ(st->text(0), "wal");
@@ -174,6 +177,76 @@ TEST(Store, UnknownVerdictsAndStatesDoNotCrash) {
   EXPECT_EQ((*session)->state, SessionState::Failed); // resumable, never taken for done
 }
 
+TEST(Store, ProbedOptionsAreKeptByKey) {
+  TempDir d;
+  std::string path = d.path + "/llmcc.db";
+  {
+    auto s = Store::open(path);
+    ASSERT_TRUE(s.ok());
+    EXPECT_FALSE((*(*s)->probed_options("probe:cc1:abc")).has_value());
+    ASSERT_TRUE((*s)->put_probed_options("probe:cc1:abc", {"-funroll-loops", "-fpeel-loops"}).ok());
+    ASSERT_TRUE((*s)->put_probed_options("probe:cc1:empty", {}).ok());
+  }
+  auto s = Store::open(path);
+  auto got = (*s)->probed_options("probe:cc1:abc");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ(**got, (std::vector<std::string>{"-funroll-loops", "-fpeel-loops"}));
+  auto empty = (*s)->probed_options("probe:cc1:empty");
+  ASSERT_TRUE(empty.ok() && empty->has_value()); // probed, nothing accepted: still an answer
+  EXPECT_TRUE((*empty)->empty());
+  EXPECT_FALSE((*(*s)->probed_options("probe:cc2:abc")).has_value());
+  // The stored format is a JSON list in meta, as older llmcc versions wrote it.
+  auto db = Database::open(path, Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
+  ASSERT_TRUE(db.ok());
+  auto st = (*db)->prepare("SELECT value FROM meta WHERE key='probe:cc1:abc'");
+  ASSERT_TRUE(st.ok() && *st->step());
+  EXPECT_EQ(st->text(0), R"(["-funroll-loops","-fpeel-loops"])");
+  ASSERT_TRUE((*db)
+                  ->exec(R"(INSERT INTO meta(key, value) VALUES('probe:bad1', '{"a":1}'),)"
+                         R"(('probe:bad2', '[1,2]'), ('probe:bad3', 'not json'))")
+                  .ok());
+  for (const char* bad : {"probe:bad1", "probe:bad2", "probe:bad3"}) {
+    auto r = (*s)->probed_options(bad);
+    ASSERT_TRUE(r.ok()) << bad;
+    EXPECT_FALSE(r->has_value()) << bad; // probe again
+  }
+}
+
+TEST(Store, LlmRepliesAreCachedByPromptAndModel) {
+  TempDir d;
+  auto s = Store::open(d.path + "/llmcc.db");
+  ASSERT_TRUE(s.ok());
+  EXPECT_FALSE((*(*s)->llm_reply("h1", "m")).has_value());
+  LlmCacheRow r;
+  r.prompt_hash = "h1";
+  r.model = "m";
+  r.request_json = R"({"model":"m"})";
+  r.response_text = "first";
+  r.prompt_tokens = 10;
+  r.completion_tokens = 20;
+  ASSERT_TRUE((*s)->put_llm_reply(r).ok());
+  r.response_text = "second"; // a fresh reply replaces the cached one
+  ASSERT_TRUE((*s)->put_llm_reply(r).ok());
+  LlmCacheRow other = r; // the hash covers the model: another model, another hash
+  other.prompt_hash = "h2";
+  other.model = "m2";
+  other.response_text = "other model";
+  ASSERT_TRUE((*s)->put_llm_reply(other).ok());
+  auto got = (*s)->llm_reply("h1", "m");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->response_text, "second");
+  EXPECT_EQ((*got)->request_json, R"({"model":"m"})");
+  EXPECT_EQ((*got)->prompt_tokens, 10);
+  EXPECT_EQ((*got)->completion_tokens, 20);
+  EXPECT_GT((*got)->created, 0);
+  EXPECT_EQ((*(*s)->llm_reply("h2", "m2"))->response_text, "other model");
+  EXPECT_FALSE((*(*s)->llm_reply("h1", "m2")).has_value()); // the model must match too
+  EXPECT_FALSE((*(*s)->llm_reply("h3", "m")).has_value());
+  auto all = (*s)->llm_replies();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 2u);
+}
+
 TEST(Store, CorruptFileIsAnErrorNotACrash) {
   TempDir d;
   std::ofstream(d.path + "/llmcc.db") << std::string(4096, 'x');
@@ -187,7 +260,10 @@ TEST(Store, NewerSchemaIsRefusedAndKept) {
   {
     auto s = Store::open(d.path + "/llmcc.db");
     ASSERT_TRUE(s.ok());
-    ASSERT_TRUE((*s)->db().exec("PRAGMA user_version = 999").ok());
+    auto db =
+        Database::open(d.path + "/llmcc.db", Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    ASSERT_TRUE((*db)->exec("PRAGMA user_version = 999").ok());
   }
   auto s = Store::open(d.path + "/llmcc.db");
   ASSERT_FALSE(s.ok());
@@ -196,15 +272,21 @@ TEST(Store, NewerSchemaIsRefusedAndKept) {
 
 TEST(Store, FullDatabaseFailsTheWriteCleanly) {
   TempDir d;
-  auto s = Store::open(d.path + "/llmcc.db");
-  ASSERT_TRUE(s.ok());
-  // What a full disk looks like to SQLite: no page can be added.
-  auto pages = (*s)->db().prepare("PRAGMA page_count");
+  ASSERT_TRUE(Store::open(d.path + "/llmcc.db").ok()); // creates the schema
+  auto db =
+      Database::open(d.path + "/llmcc.db", Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  // What a full disk looks like to SQLite: no page can be added. The limit is
+  // the connection's, so the store is given this connection.
+  auto pages = (*db)->prepare("PRAGMA page_count");
   ASSERT_TRUE(*pages->step());
-  ASSERT_TRUE((*s)->db().exec("PRAGMA max_page_count = " + std::to_string(pages->integer(0))).ok());
+  ASSERT_TRUE((*db)->exec("PRAGMA max_page_count = " + std::to_string(pages->integer(0))).ok());
+  auto s = Store::adopt(std::move(*db));
+  ASSERT_TRUE(s.ok()) << s.error().message;
   Status st = Status::success();
   for (int i = 0; i < 200 && st.ok(); ++i) {
-    st = (*s)->record(compile_of("/src/file_with_a_long_name_" + std::to_string(i) + ".c"), {{"compile.plain", 1}});
+    st = (*s)->record(compile_of("/src/file_with_a_long_name_" + std::to_string(i) + ".c"),
+                      {{"compile.plain", 1}});
   }
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("full"), std::string::npos) << st.message();
@@ -213,7 +295,9 @@ TEST(Store, FullDatabaseFailsTheWriteCleanly) {
 TEST(Spool, RecordsWaitInFilesAndAreIngestedOnce) {
   TempDir d;
   std::string spool = d.path + "/spool";
-  ASSERT_TRUE(spool_record(spool, compile_of("/src/b.c"), {{"compile.plain", 1}, {"capture.spooled", 1}}).ok());
+  ASSERT_TRUE(
+      spool_record(spool, compile_of("/src/b.c"), {{"compile.plain", 1}, {"capture.spooled", 1}})
+          .ok());
   ASSERT_TRUE(spool_record(spool, std::nullopt, {{"passthrough.probe", 1}}).ok());
   std::ofstream(spool + "/garbage.json") << "{not json";
   auto s = Store::open(d.path + "/llmcc.db");
