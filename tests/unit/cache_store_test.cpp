@@ -97,11 +97,46 @@ TEST(Store, ExactThenNearestWinnerLookup) {
   EXPECT_FALSE((*(*s)->find_winner_exact("k1", "gcc12", "hostB")).has_value());
   auto nearest = (*s)->find_winner_nearest("src/hot.c", "gcc12", "x86_64/V/v3");
   ASSERT_TRUE(nearest.ok() && nearest->has_value());
+  EXPECT_EQ((*nearest)->tu_key, "k1");
+  EXPECT_EQ((*nearest)->host_fp, "hostA");
+  EXPECT_EQ((*nearest)->config.display(), "-O3 -funroll-loops");
   // Re-tuning replaces the winner rather than adding a second one.
   auto w = winner("k1", "src/hot.c", "hostA", "x86_64/V/v3");
   w.config.options = {"-fno-unroll-loops"};
   ASSERT_TRUE((*s)->put_winner(w).ok());
   EXPECT_EQ((*s)->winners()->size(), 1u);
+}
+
+TEST(Store, NearestWinnerIsTheNewestOfTheSameClassSourceAndCompiler) {
+  TempDir d;
+  auto s = Store::open(d.path + "/llmcc.db");
+  ASSERT_TRUE(s.ok());
+  auto put = [&](const std::string& key, const std::string& rel, const std::string& host,
+                 const std::string& cls, int64_t created, const std::string& option,
+                 const std::string& compiler = "gcc12") {
+    auto w = winner(key, rel, host, cls);
+    w.compiler_id = compiler;
+    w.created = created;
+    w.config.options = {option};
+    ASSERT_TRUE((*s)->put_winner(w).ok());
+  };
+  put("k1", "src/hot.c", "hostA", "x86_64/V/v3", 100, "-funroll-loops");
+  put("k2", "src/hot.c", "hostB", "x86_64/V/v3", 200, "-fpeel-loops");
+  put("k3", "src/hot.c", "hostE", "x86_64/V/v3", 200, "-ftree-vectorize"); // same age, stored later
+  put("k4", "src/hot.c", "hostC", "x86_64/V/v4", 300, "-fno-inline");      // another class
+  put("k5", "lib/hot.c", "hostD", "x86_64/V/v3", 400, "-fno-inline");      // another source
+  put("k6", "src/hot.c", "hostF", "x86_64/V/v3", 500, "-fno-inline", "clang14");
+  auto nearest = (*s)->find_winner_nearest("src/hot.c", "gcc12", "x86_64/V/v3");
+  ASSERT_TRUE(nearest.ok()) << nearest.error().message;
+  ASSERT_TRUE(nearest->has_value());
+  EXPECT_EQ((*nearest)->tu_key, "k3");
+  EXPECT_EQ((*nearest)->host_fp, "hostE");
+  EXPECT_EQ((*nearest)->created, 200);
+  EXPECT_EQ((*nearest)->config.display(), "-O3 -ftree-vectorize");
+  auto other = (*s)->find_winner_nearest("src/hot.c", "gcc12", "x86_64/V/v4");
+  ASSERT_TRUE(other.ok() && other->has_value());
+  EXPECT_EQ((*other)->tu_key, "k4");
+  EXPECT_FALSE((*(*s)->find_winner_nearest("src/hot.c", "gcc12", "x86_64/V/v2")).has_value());
 }
 
 TEST(Store, SessionStatesAndVerdictsRoundTrip) {
