@@ -2,6 +2,7 @@
 // what the tuner reads and writes. Compile-path operations use one short
 // transaction each; when the database stays busy past the timeout, callers spool
 // the record instead of waiting (see spool.h).
+// One class, implemented by concept in store.cpp and store_<concept>.cpp.
 #pragma once
 
 #include "cache/database.h"
