@@ -12,7 +12,7 @@
 #include <map>
 #include <optional>
 
-#include "cache/store.h"
+#include "cache/local/store.h"
 #include "config/config.h"
 #include "flags/allow_list.h"
 #include "hwdetect/host.h"

@@ -7,7 +7,7 @@
 
 #include <cstdlib>
 
-#include "cache/store.h"
+#include "cache/local/store.h"
 #include "config/config.h"
 #include "util/fs.h"
 #include "util/hash.h"

@@ -1,7 +1,7 @@
-#include "cache/database.h"
-#include "cache/schema.h"
-#include "cache/spool.h"
-#include "cache/store.h"
+#include "cache/local/database.h"
+#include "cache/local/schema.h"
+#include "cache/local/spool.h"
+#include "cache/local/store.h"
 
 #include <filesystem>
 #include <fstream>

@@ -1,5 +1,5 @@
 // The compile path's records: captured commands and counters.
-#include "cache/store.h"
+#include "cache/local/store.h"
 
 namespace llmcc {
 

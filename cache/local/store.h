@@ -5,7 +5,7 @@
 // One class, implemented by concept in store.cpp and store_<concept>.cpp.
 #pragma once
 
-#include "cache/database.h"
+#include "cache/local/database.h"
 #include "cache/records.h"
 
 #include <map>

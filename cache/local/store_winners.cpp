@@ -1,5 +1,5 @@
 // Tuned configs: the winners the compile path looks up, and the TUs they are for.
-#include "cache/store.h"
+#include "cache/local/store.h"
 
 namespace llmcc {
 

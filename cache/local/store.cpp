@@ -1,7 +1,7 @@
 // Opening the store, and what its records share: interned configs.
-#include "cache/store.h"
+#include "cache/local/store.h"
 
-#include "cache/schema.h"
+#include "cache/local/schema.h"
 #include "util/fs.h"
 
 #include <fmt/format.h>

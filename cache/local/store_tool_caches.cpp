@@ -1,5 +1,5 @@
 // Answers the tools keep so as not to ask again: probed options, LLM replies.
-#include "cache/store.h"
+#include "cache/local/store.h"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
 // Tuning sessions and every trial they ran.
-#include "cache/store.h"
+#include "cache/local/store.h"
 
 namespace llmcc {
 

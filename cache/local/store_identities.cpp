@@ -1,5 +1,5 @@
 // What llmcc learns about compilers and hosts: identities and native targets.
-#include "cache/store.h"
+#include "cache/local/store.h"
 
 namespace llmcc {
 
