@@ -89,15 +89,19 @@ void register_explain(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& 
                        e["id"] = w.id;
                        e["trials"] = nlohmann::json::array();
                        for (const auto& t : *trials) {
-                         e["trials"].push_back({{"session", t.session_id},
-                                                {"planner", t.planner},
-                                                {"op", t.op},
-                                                {"config", t.config.to_json()},
-                                                {"verdict", std::string(to_string(t.verdict))},
-                                                {"detail", t.detail},
-                                                {"speedup", t.speedup ? nlohmann::json(*t.speedup) : nlohmann::json()},
-                                                {"speedup_low", t.speedup_low ? nlohmann::json(*t.speedup_low) : nlohmann::json()},
-                                                {"speedup_high", t.speedup_high ? nlohmann::json(*t.speedup_high) : nlohmann::json()}});
+                         e["trials"].push_back(
+                             {{"session", t.session_id},
+                              {"planner", t.planner},
+                              {"op", t.op},
+                              {"config", t.config.to_json()},
+                              {"verdict", std::string(to_string(t.verdict))},
+                              {"detail", t.detail},
+                              {"speedup",
+                               t.speedup ? nlohmann::json(*t.speedup) : nlohmann::json()},
+                              {"speedup_low",
+                               t.speedup_low ? nlohmann::json(*t.speedup_low) : nlohmann::json()},
+                              {"speedup_high", t.speedup_high ? nlohmann::json(*t.speedup_high)
+                                                              : nlohmann::json()}});
                        }
                        j.push_back(e);
                        continue;
@@ -124,9 +128,11 @@ void register_explain(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& 
                      std::vector<std::vector<std::string>> rows = {
                          {"SESSION", "PLANNER", "OP", "VERDICT", "SPEEDUP", "CONFIDENCE", "CONFIG", "DETAIL"}};
                      for (const auto& t : *trials) {
-                       rows.push_back({std::to_string(t.session_id), t.planner, printable(t.op, 20), std::string(to_string(t.verdict)),
+                       rows.push_back({std::to_string(t.session_id), t.planner, printable(t.op, 20),
+                                       std::string(to_string(t.verdict)),
                                        t.speedup ? fmt::format("{:.3f}x", *t.speedup) : "-",
-                                       interval(t.speedup_low, t.speedup_high), printable(t.config.display(), 120),
+                                       interval(t.speedup_low, t.speedup_high),
+                                       printable(t.config.display(), 120),
                                        printable(t.detail, 100)});
                      }
                      fmt::print("{}", format_table(rows));

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "cache/spool.h"
+#include "cache/local/spool.h"
 #include "util/fs.h"
 #include "util/log.h"
 

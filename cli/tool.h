@@ -1,7 +1,7 @@
 // Shared plumbing for llmcc-tool subcommands: configuration, the database, output.
 #pragma once
 
-#include "cache/store.h"
+#include "cache/local/store.h"
 #include "config/config.h"
 #include "tuner/session.h"
 

@@ -198,20 +198,17 @@ std::optional<std::string> LlmPlanner::cache_lookup(const std::string& hash, int
   if (!m_store) {
     return std::nullopt;
   }
-  auto st = m_store->db().prepare(
-      "SELECT response_text, prompt_tokens, completion_tokens FROM llm_cache WHERE prompt_hash=? AND model=?");
-  if (!st) {
-    log::debug("llm cache lookup failed: {}", st.error().message);
+  auto cached = m_store->llm_reply(hash, m_settings.model);
+  if (!cached) {
+    log::debug("llm cache lookup failed: {}", cached.error().message);
     return std::nullopt;
   }
-  st->bind(1, hash).bind(2, m_settings.model);
-  auto row = st->step();
-  if (!row || !*row) {
+  if (!*cached) {
     return std::nullopt;
   }
-  *prompt_tokens = st->is_null(1) ? 0 : st->integer(1);
-  *completion_tokens = st->is_null(2) ? 0 : st->integer(2);
-  return st->text(0);
+  *prompt_tokens = (*cached)->prompt_tokens;
+  *completion_tokens = (*cached)->completion_tokens;
+  return std::move((*cached)->response_text);
 }
 
 void LlmPlanner::cache_store(const std::string& hash, const std::vector<ChatMessage>& messages,
@@ -219,23 +216,16 @@ void LlmPlanner::cache_store(const std::string& hash, const std::vector<ChatMess
   if (!m_store) {
     return;
   }
-  auto st = m_store->db().prepare(
-      "INSERT OR REPLACE INTO llm_cache(prompt_hash, model, request_json, response_text, prompt_tokens,"
-      " completion_tokens, created) VALUES(?,?,?,?,?,?,?)");
-  if (!st) {
-    log::debug("llm cache store failed: {}", st.error().message);
-    return;
-  }
+  LlmCacheRow row;
+  row.prompt_hash = hash;
+  row.model = m_settings.model;
   // The request body holds model, messages and sampling settings; credentials
   // travel only in a header and never reach it.
-  st->bind(1, hash)
-      .bind(2, m_settings.model)
-      .bind(3, m_transport ? m_transport->request_body(messages).dump() : std::string("{}"))
-      .bind(4, reply.content)
-      .bind(5, reply.prompt_tokens)
-      .bind(6, reply.completion_tokens)
-      .bind(7, now_unix());
-  if (Status s = st->run(); !s) {
+  row.request_json = m_transport ? m_transport->request_body(messages).dump() : std::string("{}");
+  row.response_text = reply.content;
+  row.prompt_tokens = reply.prompt_tokens;
+  row.completion_tokens = reply.completion_tokens;
+  if (Status s = m_store->put_llm_reply(row); !s) {
     log::debug("llm cache store failed: {}", s.message());
   }
 }

@@ -12,7 +12,7 @@
 // then continues with the built-in planner alone.
 #pragma once
 
-#include "cache/store.h"
+#include "cache/local/store.h"
 #include "config/config.h"
 #include "llm/chat_client.h"
 #include "llm/prompt.h"

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "cache/records.h"
+#include "tuner/benchmark_run.h"
 #include "tuner/objective.h"
 #include "tuner/verification.h"
 

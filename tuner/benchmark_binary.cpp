@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "cache/store.h"
+#include "cache/local/store.h"
 #include "tuner/cmake_file_api.h"
 #include "tuner/tune_options.h"
 #include "util/fs.h"

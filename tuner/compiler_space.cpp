@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "cache/store.h"
+#include "cache/local/store.h"
 #include "tuner/flag_probe.h"
 #include "tuner/progress.h"
 #include "util/hash.h"

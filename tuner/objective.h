@@ -8,10 +8,6 @@
 #include <string>
 #include <string_view>
 
-// Transitional: tuner/session.cpp reaches object_code_size() through this header
-// (via tuner/session.h); it moves to a direct include when session.cpp does.
-#include "tuner/object_size.h"
-
 namespace llmcc {
 
 enum class Objective { Time, Size, Instructions };

@@ -7,7 +7,7 @@
 #include <map>
 #include <set>
 
-#include "cache/store.h"
+#include "cache/local/store.h"
 #include "util/fs.h"
 #include "util/strings.h"
 

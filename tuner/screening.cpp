@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "tuner/binary_install.h"
+#include "tuner/object_size.h"
 #include "tuner/statistics.h"
 #include "tuner/verification.h"
 

@@ -15,7 +15,7 @@
 #include <filesystem>
 #include <optional>
 
-#include "cache/store.h"
+#include "cache/local/store.h"
 #include "config/config.h"
 #include "hwdetect/host.h"
 #include "tuner/ab_measure.h"
@@ -199,7 +199,7 @@ Status Session::open_session_row() {
 void Session::save_state(SessionState state) {
   nlohmann::json j = m_summary.to_json();
   j["done_sources"] = m_done_sources;
-  (void)m_store.update_session(m_summary.session_id, std::string(to_string(state)), j);
+  (void)m_store.update_session(m_summary.session_id, state, j);
 }
 
 TuningEnv Session::tuning_env() {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "tuner/object_size.h"
 #include "tuner/progress.h"
 #include "tuner/profile.h"
 #include "tuner/tune_options.h"

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "cache/records.h"
-#include "tuner/objective.h"
+#include "tuner/benchmark_run.h"
 #include "tuner/program_map.h"
 #include "util/expected.h"
 

@@ -9,6 +9,7 @@
 #include "tuner/binary_install.h"
 #include "tuner/budget.h"
 #include "tuner/confirmation.h"
+#include "tuner/object_size.h"
 #include "tuner/progress.h"
 #include "tuner/screening.h"
 #include "tuner/statistics.h"

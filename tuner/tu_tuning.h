@@ -4,7 +4,7 @@
 #pragma once
 
 #include "cache/records.h"
-#include "cache/store.h"
+#include "cache/local/store.h"
 #include "flags/allow_list.h"
 #include "hwdetect/host.h"
 #include "tuner/ab_measure.h"

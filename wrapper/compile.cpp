@@ -8,8 +8,8 @@
 #include <memory>
 #include <optional>
 
-#include "cache/spool.h"
-#include "cache/store.h"
+#include "cache/local/spool.h"
+#include "cache/local/store.h"
 #include "config/config.h"
 #include "flags/apply.h"
 #include "util/fs.h"

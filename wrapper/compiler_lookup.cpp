@@ -5,7 +5,7 @@
 #include <array>
 #include <regex>
 
-#include "cache/store.h"
+#include "cache/local/store.h"
 #include "config/config.h"
 #include "util/fs.h"
 #include "util/hash.h"

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "cache/store.h"
+#include "cache/local/store.h"
 #include "config/config.h"
 #include "util/fs.h"
 #include "wrapper/trial_file.h"

@@ -1,11 +1,11 @@
-#include "cache/schema.h"
-#include "cache/spool.h"
-#include "cache/store.h"
-
-#include <gtest/gtest.h>
+#include "cache/local/database.h"
+#include "cache/local/schema.h"
+#include "cache/local/spool.h"
+#include "cache/local/store.h"
 
 #include <filesystem>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <thread>
 
 using namespace llmcc;
@@ -33,7 +33,8 @@ CapturedCommand compile_of(const std::string& src) {
   return c;
 }
 
-WinnerRecord winner(const std::string& key, const std::string& rel, const std::string& host, const std::string& cls) {
+WinnerRecord winner(const std::string& key, const std::string& rel, const std::string& host,
+                    const std::string& cls) {
   WinnerRecord w;
   w.tu_key = key;
   w.source_rel = rel;
@@ -53,10 +54,13 @@ TEST(Store, CreatesSchemaInWalMode) {
   TempDir d;
   auto s = Store::open(d.path + "/sub/llmcc.db");
   ASSERT_TRUE(s.ok()) << s.error().message;
-  auto v = schema_version((*s)->db());
+  auto db =
+      Database::open(d.path + "/sub/llmcc.db", Database::Mode::ReadOnly, Store::kToolBusyTimeoutMs);
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  auto v = schema_version(**db);
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(*v, kSchemaVersion);
-  auto st = (*s)->db().prepare("PRAGMA journal_mode");
+  auto st = (*db)->prepare("PRAGMA journal_mode");
   ASSERT_TRUE(st.ok());
   ASSERT_TRUE(*st->step());
   EXPECT_EQ(st->text(0), "wal");
@@ -93,11 +97,189 @@ TEST(Store, ExactThenNearestWinnerLookup) {
   EXPECT_FALSE((*(*s)->find_winner_exact("k1", "gcc12", "hostB")).has_value());
   auto nearest = (*s)->find_winner_nearest("src/hot.c", "gcc12", "x86_64/V/v3");
   ASSERT_TRUE(nearest.ok() && nearest->has_value());
+  EXPECT_EQ((*nearest)->tu_key, "k1");
+  EXPECT_EQ((*nearest)->host_fp, "hostA");
+  EXPECT_EQ((*nearest)->config.display(), "-O3 -funroll-loops");
   // Re-tuning replaces the winner rather than adding a second one.
   auto w = winner("k1", "src/hot.c", "hostA", "x86_64/V/v3");
   w.config.options = {"-fno-unroll-loops"};
   ASSERT_TRUE((*s)->put_winner(w).ok());
   EXPECT_EQ((*s)->winners()->size(), 1u);
+}
+
+TEST(Store, NearestWinnerIsTheNewestOfTheSameClassSourceAndCompiler) {
+  TempDir d;
+  auto s = Store::open(d.path + "/llmcc.db");
+  ASSERT_TRUE(s.ok());
+  auto put = [&](const std::string& key, const std::string& rel, const std::string& host,
+                 const std::string& cls, int64_t created, const std::string& option,
+                 const std::string& compiler = "gcc12") {
+    auto w = winner(key, rel, host, cls);
+    w.compiler_id = compiler;
+    w.created = created;
+    w.config.options = {option};
+    ASSERT_TRUE((*s)->put_winner(w).ok());
+  };
+  put("k1", "src/hot.c", "hostA", "x86_64/V/v3", 100, "-funroll-loops");
+  put("k2", "src/hot.c", "hostB", "x86_64/V/v3", 200, "-fpeel-loops");
+  put("k3", "src/hot.c", "hostE", "x86_64/V/v3", 200, "-ftree-vectorize"); // same age, stored later
+  put("k4", "src/hot.c", "hostC", "x86_64/V/v4", 300, "-fno-inline");      // another class
+  put("k5", "lib/hot.c", "hostD", "x86_64/V/v3", 400, "-fno-inline");      // another source
+  put("k6", "src/hot.c", "hostF", "x86_64/V/v3", 500, "-fno-inline", "clang14");
+  auto nearest = (*s)->find_winner_nearest("src/hot.c", "gcc12", "x86_64/V/v3");
+  ASSERT_TRUE(nearest.ok()) << nearest.error().message;
+  ASSERT_TRUE(nearest->has_value());
+  EXPECT_EQ((*nearest)->tu_key, "k3");
+  EXPECT_EQ((*nearest)->host_fp, "hostE");
+  EXPECT_EQ((*nearest)->created, 200);
+  EXPECT_EQ((*nearest)->config.display(), "-O3 -ftree-vectorize");
+  auto other = (*s)->find_winner_nearest("src/hot.c", "gcc12", "x86_64/V/v4");
+  ASSERT_TRUE(other.ok() && other->has_value());
+  EXPECT_EQ((*other)->tu_key, "k4");
+  EXPECT_FALSE((*(*s)->find_winner_nearest("src/hot.c", "gcc12", "x86_64/V/v2")).has_value());
+}
+
+TEST(Store, SessionStatesAndVerdictsRoundTrip) {
+  TempDir d;
+  auto s = Store::open(d.path + "/llmcc.db");
+  ASSERT_TRUE(s.ok());
+  auto id = (*s)->create_session("/b", nlohmann::json::object());
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ((*(*s)->session(*id))->state, SessionState::Running);
+  ASSERT_TRUE((*s)->update_session(*id, SessionState::DryRun,
+                                   {{"done_sources", nlohmann::json::array({"a.c"})}})
+                  .ok());
+  auto row = (*s)->latest_session("/b");
+  ASSERT_TRUE(row.ok() && row->has_value());
+  EXPECT_EQ((*row)->state, SessionState::DryRun);
+  EXPECT_EQ((*row)->summary["done_sources"][0], "a.c");
+  TrialRow t;
+  t.session_id = *id;
+  t.tu_key = "tu";
+  t.source = "a.c";
+  t.planner = "builtin";
+  t.op = "mutate";
+  t.objective = "time";
+  for (Verdict v : {Verdict::Ok, Verdict::BaselineFailed, Verdict::NotConfirmed}) {
+    t.verdict = v;
+    ASSERT_TRUE((*s)->add_trial(t).ok());
+  }
+  auto trials = (*s)->trials(*id);
+  ASSERT_TRUE(trials.ok());
+  ASSERT_EQ(trials->size(), 3u);
+  EXPECT_EQ((*trials)[0].verdict, Verdict::Ok);
+  EXPECT_EQ((*trials)[1].verdict, Verdict::BaselineFailed);
+  EXPECT_EQ((*trials)[2].verdict, Verdict::NotConfirmed);
+  // The text in the database is the stable spelling.
+  auto db =
+      Database::open(d.path + "/llmcc.db", Database::Mode::ReadOnly, Store::kToolBusyTimeoutMs);
+  ASSERT_TRUE(db.ok());
+  auto st = (*db)->prepare("SELECT verdict FROM trials ORDER BY id");
+  ASSERT_TRUE(st.ok());
+  std::vector<std::string> stored;
+  ASSERT_TRUE(st->each_row([&](const Statement& r) { stored.push_back(r.text(0)); }).ok());
+  EXPECT_EQ(stored, (std::vector<std::string>{"ok", "baseline_failed", "not_confirmed"}));
+  auto state = (*db)->prepare("SELECT state FROM sessions");
+  ASSERT_TRUE(state.ok() && *state->step());
+  EXPECT_EQ(state->text(0), "dry-run");
+}
+
+TEST(Store, UnknownVerdictsAndStatesDoNotCrash) {
+  TempDir d;
+  auto s = Store::open(d.path + "/llmcc.db");
+  ASSERT_TRUE(s.ok());
+  auto id = (*s)->create_session("/b", nlohmann::json::object());
+  ASSERT_TRUE(id.ok());
+  TrialRow t;
+  t.session_id = *id;
+  t.tu_key = "tu";
+  t.verdict = Verdict::Crash;
+  ASSERT_TRUE((*s)->add_trial(t).ok());
+  ASSERT_TRUE((*s)->add_trial(t).ok());
+  // What a newer llmcc might have written.
+  auto db =
+      Database::open(d.path + "/llmcc.db", Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->exec("UPDATE trials SET verdict='from_the_future' WHERE id=1").ok());
+  ASSERT_TRUE((*db)->exec("UPDATE sessions SET state='paused'").ok());
+  auto trials = (*s)->trials(*id);
+  ASSERT_TRUE(trials.ok()) << trials.error().message;
+  ASSERT_EQ(trials->size(), 1u); // the unreadable trial is left out
+  EXPECT_EQ(trials->front().id, 2);
+  EXPECT_EQ(trials->front().verdict, Verdict::Crash);
+  auto session = (*s)->session(*id);
+  ASSERT_TRUE(session.ok() && session->has_value());
+  EXPECT_EQ((*session)->state, SessionState::Failed); // resumable, never taken for done
+}
+
+TEST(Store, ProbedOptionsAreKeptByKey) {
+  TempDir d;
+  std::string path = d.path + "/llmcc.db";
+  {
+    auto s = Store::open(path);
+    ASSERT_TRUE(s.ok());
+    EXPECT_FALSE((*(*s)->probed_options("probe:cc1:abc")).has_value());
+    ASSERT_TRUE((*s)->put_probed_options("probe:cc1:abc", {"-funroll-loops", "-fpeel-loops"}).ok());
+    ASSERT_TRUE((*s)->put_probed_options("probe:cc1:empty", {}).ok());
+  }
+  auto s = Store::open(path);
+  auto got = (*s)->probed_options("probe:cc1:abc");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ(**got, (std::vector<std::string>{"-funroll-loops", "-fpeel-loops"}));
+  auto empty = (*s)->probed_options("probe:cc1:empty");
+  ASSERT_TRUE(empty.ok() && empty->has_value()); // probed, nothing accepted: still an answer
+  EXPECT_TRUE((*empty)->empty());
+  EXPECT_FALSE((*(*s)->probed_options("probe:cc2:abc")).has_value());
+  // The stored format is a JSON list in meta, as older llmcc versions wrote it.
+  auto db = Database::open(path, Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
+  ASSERT_TRUE(db.ok());
+  auto st = (*db)->prepare("SELECT value FROM meta WHERE key='probe:cc1:abc'");
+  ASSERT_TRUE(st.ok() && *st->step());
+  EXPECT_EQ(st->text(0), R"(["-funroll-loops","-fpeel-loops"])");
+  ASSERT_TRUE((*db)
+                  ->exec(R"(INSERT INTO meta(key, value) VALUES('probe:bad1', '{"a":1}'),)"
+                         R"(('probe:bad2', '[1,2]'), ('probe:bad3', 'not json'))")
+                  .ok());
+  for (const char* bad : {"probe:bad1", "probe:bad2", "probe:bad3"}) {
+    auto r = (*s)->probed_options(bad);
+    ASSERT_TRUE(r.ok()) << bad;
+    EXPECT_FALSE(r->has_value()) << bad; // probe again
+  }
+}
+
+TEST(Store, LlmRepliesAreCachedByPromptAndModel) {
+  TempDir d;
+  auto s = Store::open(d.path + "/llmcc.db");
+  ASSERT_TRUE(s.ok());
+  EXPECT_FALSE((*(*s)->llm_reply("h1", "m")).has_value());
+  LlmCacheRow r;
+  r.prompt_hash = "h1";
+  r.model = "m";
+  r.request_json = R"({"model":"m"})";
+  r.response_text = "first";
+  r.prompt_tokens = 10;
+  r.completion_tokens = 20;
+  ASSERT_TRUE((*s)->put_llm_reply(r).ok());
+  r.response_text = "second"; // a fresh reply replaces the cached one
+  ASSERT_TRUE((*s)->put_llm_reply(r).ok());
+  LlmCacheRow other = r; // the hash covers the model: another model, another hash
+  other.prompt_hash = "h2";
+  other.model = "m2";
+  other.response_text = "other model";
+  ASSERT_TRUE((*s)->put_llm_reply(other).ok());
+  auto got = (*s)->llm_reply("h1", "m");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->response_text, "second");
+  EXPECT_EQ((*got)->request_json, R"({"model":"m"})");
+  EXPECT_EQ((*got)->prompt_tokens, 10);
+  EXPECT_EQ((*got)->completion_tokens, 20);
+  EXPECT_GT((*got)->created, 0);
+  EXPECT_EQ((*(*s)->llm_reply("h2", "m2"))->response_text, "other model");
+  EXPECT_FALSE((*(*s)->llm_reply("h1", "m2")).has_value()); // the model must match too
+  EXPECT_FALSE((*(*s)->llm_reply("h3", "m")).has_value());
+  auto all = (*s)->llm_replies();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 2u);
 }
 
 TEST(Store, CorruptFileIsAnErrorNotACrash) {
@@ -113,7 +295,10 @@ TEST(Store, NewerSchemaIsRefusedAndKept) {
   {
     auto s = Store::open(d.path + "/llmcc.db");
     ASSERT_TRUE(s.ok());
-    ASSERT_TRUE((*s)->db().exec("PRAGMA user_version = 999").ok());
+    auto db =
+        Database::open(d.path + "/llmcc.db", Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    ASSERT_TRUE((*db)->exec("PRAGMA user_version = 999").ok());
   }
   auto s = Store::open(d.path + "/llmcc.db");
   ASSERT_FALSE(s.ok());
@@ -122,15 +307,21 @@ TEST(Store, NewerSchemaIsRefusedAndKept) {
 
 TEST(Store, FullDatabaseFailsTheWriteCleanly) {
   TempDir d;
-  auto s = Store::open(d.path + "/llmcc.db");
-  ASSERT_TRUE(s.ok());
-  // What a full disk looks like to SQLite: no page can be added.
-  auto pages = (*s)->db().prepare("PRAGMA page_count");
+  ASSERT_TRUE(Store::open(d.path + "/llmcc.db").ok()); // creates the schema
+  auto db =
+      Database::open(d.path + "/llmcc.db", Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  // What a full disk looks like to SQLite: no page can be added. The limit is
+  // the connection's, so the store is given this connection.
+  auto pages = (*db)->prepare("PRAGMA page_count");
   ASSERT_TRUE(*pages->step());
-  ASSERT_TRUE((*s)->db().exec("PRAGMA max_page_count = " + std::to_string(pages->integer(0))).ok());
+  ASSERT_TRUE((*db)->exec("PRAGMA max_page_count = " + std::to_string(pages->integer(0))).ok());
+  auto s = Store::adopt(std::move(*db));
+  ASSERT_TRUE(s.ok()) << s.error().message;
   Status st = Status::success();
   for (int i = 0; i < 200 && st.ok(); ++i) {
-    st = (*s)->record(compile_of("/src/file_with_a_long_name_" + std::to_string(i) + ".c"), {{"compile.plain", 1}});
+    st = (*s)->record(compile_of("/src/file_with_a_long_name_" + std::to_string(i) + ".c"),
+                      {{"compile.plain", 1}});
   }
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("full"), std::string::npos) << st.message();
@@ -139,7 +330,9 @@ TEST(Store, FullDatabaseFailsTheWriteCleanly) {
 TEST(Spool, RecordsWaitInFilesAndAreIngestedOnce) {
   TempDir d;
   std::string spool = d.path + "/spool";
-  ASSERT_TRUE(spool_record(spool, compile_of("/src/b.c"), {{"compile.plain", 1}, {"capture.spooled", 1}}).ok());
+  ASSERT_TRUE(
+      spool_record(spool, compile_of("/src/b.c"), {{"compile.plain", 1}, {"capture.spooled", 1}})
+          .ok());
   ASSERT_TRUE(spool_record(spool, std::nullopt, {{"passthrough.probe", 1}}).ok());
   std::ofstream(spool + "/garbage.json") << "{not json";
   auto s = Store::open(d.path + "/llmcc.db");

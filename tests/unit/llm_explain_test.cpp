@@ -1,7 +1,7 @@
 // `llmcc explain`: the winner of a source with its rationale, and the trials behind it.
 #include <gtest/gtest.h>
 
-#include "cache/store.h"
+#include "cache/local/store.h"
 #include "llm_test_support.h"
 #include "util/process.h"
 

@@ -326,11 +326,12 @@ TEST(LlmPlanner, CachedRepliesReplayIdenticallyWithTheServerGone) {
     EXPECT_EQ(p.op, "llm");
   }
   {
-    auto st = (*store)->db().prepare("SELECT count(*), group_concat(request_json) FROM llm_cache");
-    ASSERT_TRUE(st.ok());
-    ASSERT_TRUE(*st->step());
-    EXPECT_GE(st->integer(0), 3);
-    EXPECT_EQ(st->text(1).find(kKey), std::string::npos);
+    auto cached = (*store)->llm_replies();
+    ASSERT_TRUE(cached.ok()) << cached.error().message;
+    EXPECT_GE(cached->size(), 3u);
+    for (const auto& r : *cached) {
+      EXPECT_EQ(r.request_json.find(kKey), std::string::npos);
+    }
   }
   LlmSettings s = settings_for("http://127.0.0.1:" + std::to_string(llmcc::testing::closed_port()) + "/v1");
   s.replay = true;

@@ -1,6 +1,6 @@
 // The lookup decision (trial file, then exact key, then nearest source) and
 // the allow-list gate after it, on a real database and the real preprocessor.
-#include "cache/store.h"
+#include "cache/local/store.h"
 #include "config/config.h"
 #include "hwdetect/host.h"
 #include "wrapper/config_admission.h"

@@ -1,4 +1,4 @@
-#include "cache/database.h"
+#include "cache/local/database.h"
 
 #include <fmt/format.h>
 

@@ -2,9 +2,10 @@
 // what the tuner reads and writes. Compile-path operations use one short
 // transaction each; when the database stays busy past the timeout, callers spool
 // the record instead of waiting (see spool.h).
+// One class, implemented by concept in store.cpp and store_<concept>.cpp.
 #pragma once
 
-#include "cache/database.h"
+#include "cache/local/database.h"
 #include "cache/records.h"
 
 #include <map>
@@ -17,7 +18,9 @@ namespace llmcc {
 
 struct SessionRow {
   int64_t id = 0;
-  std::string state; // running, interrupted, done
+  // A state this llmcc does not know (a newer llmcc wrote it) reads as Failed:
+  // resumable, and never taken for a finished session.
+  SessionState state = SessionState::Running;
   std::string build_dir;
   nlohmann::json args;
   nlohmann::json summary;
@@ -40,6 +43,17 @@ struct TrialRow {
   int64_t created = 0;
 };
 
+// One reply in the LLM planner's request/response cache, for replay and cost
+// control.
+struct LlmCacheRow {
+  std::string prompt_hash; // hash of the model and the messages
+  std::string model;
+  std::string request_json; // the request body; credentials travel in a header, never here
+  std::string response_text;
+  int64_t prompt_tokens = 0, completion_tokens = 0;
+  int64_t created = 0;
+};
+
 class Store {
 public:
   static constexpr int kCompileBusyTimeoutMs = 1000;
@@ -49,19 +63,22 @@ public:
   static Expected<std::unique_ptr<Store>> open(const std::string& path,
                                                Database::Mode mode = Database::Mode::ReadWrite,
                                                int busy_timeout_ms = kToolBusyTimeoutMs);
-
-  Database& db() { return *m_db; }
+  // The same over a connection the caller opened and configured (a test that
+  // sets per-connection limits, say).
+  static Expected<std::unique_ptr<Store>> adopt(std::unique_ptr<Database> db,
+                                                Database::Mode mode = Database::Mode::ReadWrite);
 
   // --- compile path -------------------------------------------------------
   // Records a command (if any) and bumps counters in one short transaction.
   Status record(const std::optional<CapturedCommand>& command,
                 const std::map<std::string, int64_t>& counters);
-  Expected<std::optional<CompilerIdentity>> find_compiler(const std::string& path, long long mtime_ns,
-                                                          long long size);
+  Expected<std::optional<CompilerIdentity>> find_compiler(const std::string& path,
+                                                          long long mtime_ns, long long size);
   Status put_compiler(const CompilerIdentity& c);
   // Cheapest pre-check: is there a winner for a source of this name with this
   // compiler on any hardware? (Needs no hardware detection.)
-  Expected<bool> has_winner_for_source(const std::string& compiler_id, const std::string& source_base);
+  Expected<bool> has_winner_for_source(const std::string& compiler_id,
+                                       const std::string& source_base);
   // Cheap pre-check: could any winner apply to a source of this name here?
   Expected<bool> has_candidate_winner(const std::string& compiler_id, const std::string& host_fp,
                                       const std::string& hw_class, const std::string& source_base);
@@ -75,11 +92,14 @@ public:
   // --- tool side -------------------------------------------------------------
   Expected<std::map<std::string, int64_t>> stats();
   Status reset_stats();
-  Status put_host(const std::string& fingerprint, const std::string& hw_class, const nlohmann::json& info);
-  Expected<std::optional<std::string>> find_native(const std::string& compiler_id, const std::string& host_fp);
-  Status put_native(const std::string& compiler_id, const std::string& host_fp, const std::string& json);
-  Status put_tu(const std::string& tu_key, const std::string& source_rel, const std::string& compiler_id,
-                const std::string& base_flags);
+  Status put_host(const std::string& fingerprint, const std::string& hw_class,
+                  const nlohmann::json& info);
+  Expected<std::optional<std::string>> find_native(const std::string& compiler_id,
+                                                   const std::string& host_fp);
+  Status put_native(const std::string& compiler_id, const std::string& host_fp,
+                    const std::string& json);
+  Status put_tu(const std::string& tu_key, const std::string& source_rel,
+                const std::string& compiler_id, const std::string& base_flags);
   Expected<int64_t> intern_config(const TuneConfig& config);
   Status put_winner(const WinnerRecord& w);
   Expected<std::vector<WinnerRecord>> winners();
@@ -91,20 +111,30 @@ public:
   Expected<std::vector<CapturedCommand>> compiles_of_source(const std::string& source);
 
   Expected<int64_t> create_session(const std::string& build_dir, const nlohmann::json& args);
-  Status update_session(int64_t id, const std::string& state, const nlohmann::json& summary);
+  Status update_session(int64_t id, SessionState state, const nlohmann::json& summary);
   Expected<std::optional<SessionRow>> session(int64_t id);
   Expected<std::optional<SessionRow>> latest_session(const std::string& build_dir);
   Expected<int64_t> add_trial(const TrialRow& t);
+  // A stored trial whose config or verdict this llmcc cannot read (malformed, or
+  // written by a newer llmcc) is left out, not fatal: it is no evidence either way.
   Expected<std::vector<TrialRow>> trials(int64_t session_id);
   // Every trial ever run for this TU on this compiler (for transfer and dedup).
   Expected<std::vector<TrialRow>> trials_for_tu(const std::string& tu_key);
-  // The options a compiler binary accepted when probed (tuner/flag_probe), by probe key.
+
+  // --- tools' caches ---------------------------------------------------------
+  // The options a compiler binary accepted when probed (tuner/flag_probe), by
+  // probe key. A stored value that is not a list of names reads as not probed.
   Expected<std::optional<std::vector<std::string>>> probed_options(const std::string& key);
   Status put_probed_options(const std::string& key, const std::vector<std::string>& accepted);
+  // The cached reply to this prompt from this model.
+  Expected<std::optional<LlmCacheRow>> llm_reply(const std::string& prompt_hash, const std::string& model);
+  // Replaces any cached reply for the row's prompt and model.
+  Status put_llm_reply(const LlmCacheRow& row);
+  // Every cached reply, oldest first.
+  Expected<std::vector<LlmCacheRow>> llm_replies();
 
 private:
   explicit Store(std::unique_ptr<Database> db) : m_db(std::move(db)) {}
-  Expected<std::optional<WinnerRecord>> one_winner(Statement& st);
   std::unique_ptr<Database> m_db;
 };
 

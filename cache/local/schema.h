@@ -3,7 +3,7 @@
 // interrupted upgrade leaves the old version intact.
 #pragma once
 
-#include "cache/database.h"
+#include "cache/local/database.h"
 
 namespace llmcc {
 

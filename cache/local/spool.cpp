@@ -1,4 +1,4 @@
-#include "cache/spool.h"
+#include "cache/local/spool.h"
 
 #include <unistd.h>
 

@@ -4,12 +4,12 @@
 
 #include "util/expected.h"
 
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <sqlite3.h>
 #include <string>
+#include <vector>
 
 namespace llmcc {
 
@@ -26,6 +26,9 @@ public:
   Statement& bind(int i, double v);
   Statement& bind_null(int i);
   Statement& bind(int i, const std::optional<double>& v) { return v ? bind(i, *v) : bind_null(i); }
+  // Binds `args` to parameters 1, 2, ... in order, so the values line up with the
+  // SQL's placeholders by position alone and no index is written by hand.
+  template <typename... Args> Statement& bind_all(const Args&... args);
 
   // true: a row is available; false: done.
   Expected<bool> step();
@@ -34,6 +37,9 @@ public:
   template <typename T, typename Read> Expected<std::optional<T>> first_row(Read&& read);
   // Calls `read(*this)` for every row; stops at the first failed step.
   template <typename Read> Status each_row(Read&& read);
+  // Every row read by `read(*this)` (returning T or Expected<T>); the first row
+  // that cannot be read fails the whole query.
+  template <typename T, typename Read> Expected<std::vector<T>> all_rows(Read&& read);
   // Runs to completion (for statements without rows).
   Status run();
   void reset();
@@ -47,6 +53,12 @@ private:
   sqlite3* m_db = nullptr;
   std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> m_stmt{nullptr, &sqlite3_finalize};
 };
+
+template <typename... Args> Statement& Statement::bind_all(const Args&... args) {
+  [[maybe_unused]] int i = 0;
+  (bind(++i, args), ...);
+  return *this;
+}
 
 template <typename T, typename Read> Expected<std::optional<T>> Statement::first_row(Read&& read) {
   auto row = step();
@@ -76,6 +88,20 @@ template <typename Read> Status Statement::each_row(Read&& read) {
   }
 }
 
+template <typename T, typename Read> Expected<std::vector<T>> Statement::all_rows(Read&& read) {
+  std::vector<T> out;
+  for (;;) {
+    auto row = first_row<T>(read);
+    if (!row) {
+      return Error{row.error()};
+    }
+    if (!*row) {
+      return out;
+    }
+    out.push_back(std::move(**row));
+  }
+}
+
 class Database {
 public:
   enum class Mode { ReadWrite, ReadOnly };
@@ -89,6 +115,11 @@ public:
 
   Status exec(const std::string& sql);
   Expected<Statement> prepare(const std::string& sql);
+  // Prepares `sql` with `args` bound to its placeholders in order.
+  template <typename... Args>
+  Expected<Statement> query(const std::string& sql, const Args&... args);
+  // Prepares, binds and runs a statement that returns no rows.
+  template <typename... Args> Status run(const std::string& sql, const Args&... args);
   int64_t last_insert_id() const;
   bool is_wal();
   int changes() const;
@@ -103,6 +134,23 @@ private:
   sqlite3* m_db;
   std::string m_path;
 };
+
+template <typename... Args>
+Expected<Statement> Database::query(const std::string& sql, const Args&... args) {
+  auto st = prepare(sql);
+  if (st) {
+    st->bind_all(args...);
+  }
+  return st;
+}
+
+template <typename... Args> Status Database::run(const std::string& sql, const Args&... args) {
+  auto st = query(sql, args...);
+  if (!st) {
+    return Error{st.error()};
+  }
+  return st->run();
+}
 
 // A transaction that rolls back unless committed. BEGIN IMMEDIATE takes the write
 // lock up front, so a busy database fails fast here instead of mid-way.

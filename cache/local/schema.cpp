@@ -1,4 +1,4 @@
-#include "cache/schema.h"
+#include "cache/local/schema.h"
 
 #include <fmt/format.h>
 

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "cache/records.h"
-#include "cache/store.h"
+#include "cache/local/store.h"
 
 #include <map>
 #include <optional>
