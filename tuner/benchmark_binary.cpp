@@ -93,6 +93,9 @@ Expected<std::string> resolve_benchmark_binary(const TuneOptions& options, const
                              "--binary with the one to tune",
                              join(named, ", "))};
   }
+  if (path.empty()) {
+    return Error{fmt::format("benchmark binary {} not found (build it first, or pass --binary)", binary)};
+  }
   if (!recorded.empty()) {
     std::vector<std::string> names;
     for (const auto& r : recorded) {
@@ -102,9 +105,6 @@ Expected<std::string> resolve_benchmark_binary(const TuneOptions& options, const
                              "of the programs that were. Pass --binary with the program it benchmarks "
                              "(built in {}: {})",
                              options.bench[0], build_dir, join(names, ", "))};
-  }
-  if (path.empty()) {
-    return Error{fmt::format("benchmark binary {} not found (build it first, or pass --binary)", binary)};
   }
   return path;
 }

@@ -67,18 +67,47 @@ bool has_format_arg(const std::vector<std::string>& argv) {
 
 // Valgrind's own complaints ("valgrind: ./x: No such file or directory") are
 // the only useful part of its log when the run fails.
-std::string valgrind_error_line(const std::string& log_path) {
-  auto log = fs::read_file(log_path);
-  if (!log) {
-    return "";
-  }
+// The last "valgrind: ..." line any process logged in `dir`.
+std::string valgrind_error_line(const std::string& dir) {
   std::string last;
-  for (const auto& line : split(*log, '\n')) {
-    if (starts_with(line, "valgrind:")) {
-      last = trim(line);
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (!starts_with(entry.path().filename().string(), "valgrind.log")) {
+      continue;
+    }
+    for (const auto& line : split(fs::read_file(entry.path().string()).value_or(""), '\n')) {
+      if (starts_with(line, "valgrind:")) {
+        last = trim(line);
+      }
     }
   }
   return last;
+}
+
+// Instructions of every process callgrind followed (one output file each).
+Expected<double> callgrind_total_of_dir(const std::string& dir) {
+  double total = 0;
+  int files = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (!starts_with(entry.path().filename().string(), "callgrind.out")) {
+      continue;
+    }
+    auto text = fs::read_file(entry.path().string());
+    if (!text) {
+      return Error{"no callgrind output: " + text.error().message};
+    }
+    auto ir = parse_callgrind_total(*text);
+    if (!ir) {
+      return Error{ir.error()};
+    }
+    total += *ir;
+    ++files;
+  }
+  if (files == 0) {
+    return Error{"no callgrind output in " + dir};
+  }
+  return total;
 }
 
 void score_from_time(const std::string& format, const ProcessResult& r, RunSample& s) {
@@ -121,8 +150,6 @@ RunSample run_benchmark(const BenchSpec& spec, Objective objective) {
   }
 
   std::optional<TempDir> tmp;
-  std::string callgrind_out;
-  std::string valgrind_log;
   if (objective == Objective::Instructions) {
     auto d = TempDir::create("llmcc-callgrind-");
     if (!d) {
@@ -130,13 +157,12 @@ RunSample run_benchmark(const BenchSpec& spec, Objective objective) {
       return s;
     }
     tmp.emplace(std::move(*d));
-    callgrind_out = tmp->path() + "/callgrind.out";
-    valgrind_log = tmp->path() + "/valgrind.log";
     // --log-file keeps valgrind's banner out of the program's stderr, which
-    // regex scores and the user read.
-    std::vector<std::string> argv = {"valgrind", "--tool=callgrind",
-                                     "--callgrind-out-file=" + callgrind_out,
-                                     "--log-file=" + valgrind_log};
+    // regex scores and the user read. A benchmark may be a script that runs
+    // the program: every process is followed and counted, one file each.
+    std::vector<std::string> argv = {"valgrind", "--tool=callgrind", "--trace-children=yes",
+                                     "--callgrind-out-file=" + tmp->path() + "/callgrind.out.%p",
+                                     "--log-file=" + tmp->path() + "/valgrind.log.%p"};
     argv.insert(argv.end(), po.argv.begin(), po.argv.end());
     po.argv = std::move(argv);
   }
@@ -153,7 +179,7 @@ RunSample run_benchmark(const BenchSpec& spec, Objective objective) {
   if (!r.success()) {
     s.failure = r.describe();
     if (objective == Objective::Instructions && !r.timed_out) {
-      std::string why = valgrind_error_line(valgrind_log);
+      std::string why = valgrind_error_line(tmp->path());
       if (!why.empty()) {
         s.failure += ": " + why;
       }
@@ -162,12 +188,7 @@ RunSample run_benchmark(const BenchSpec& spec, Objective objective) {
   }
 
   if (objective == Objective::Instructions) {
-    auto text = fs::read_file(callgrind_out);
-    if (!text) {
-      s.failure = "no callgrind output: " + text.error().message;
-      return s;
-    }
-    auto ir = parse_callgrind_total(*text);
+    auto ir = callgrind_total_of_dir(tmp->path());
     if (!ir) {
       s.failure = ir.error().message;
       return s;

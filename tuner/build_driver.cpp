@@ -89,9 +89,17 @@ BuildResult BuildDriver::run_build(const std::vector<CapturedCommand>& tus, cons
   if (!seen_file.empty()) {
     std::remove(seen_file.c_str());
   }
-  // Removing the objects is what makes any build tool recompile exactly these TUs.
+  // Removing the objects is what makes any build tool recompile exactly these
+  // TUs. The static archive holding one goes too: a Makefile recipe such as
+  // `libx.a: a.c b.c; cc -c a.c b.c && ar rcs libx.a a.o b.o` names the
+  // sources, not the objects, and reruns only for a missing archive.
   for (const auto& tu : tus) {
     std::remove(tu.output.c_str());
+    for (const auto& member : m_program.tus) {
+      if (member.compile.output == tu.output && starts_with(member.via, "archive:")) {
+        std::remove(member.via.substr(std::string("archive:").size()).c_str());
+      }
+    }
   }
   auto started = std::chrono::steady_clock::now();
   std::vector<ProcessOptions> steps;

@@ -36,5 +36,5 @@ expect_error "--bench-regex" --build-dir . --bench ./prog --bench-regex "(["
 expect_error "not a TU of" --build-dir . --bench ./prog --tu nosuch.c
 expect_error "no tuning session" --resume --build-dir .
 printf '#!/bin/sh\necho hi\n' > script.sh && chmod +x script.sh
-expect_error "no link of" --build-dir . --bench ./script.sh
+expect_error "which was not built through llmcc, and names none of the programs that were" --build-dir . --bench ./script.sh
 pass "tune --help, --dry-run and error messages"
