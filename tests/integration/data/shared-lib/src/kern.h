@@ -1,0 +1,2 @@
+unsigned kern_sum(const unsigned* a, unsigned n, unsigned rounds);
+unsigned kern_seed(unsigned x);
