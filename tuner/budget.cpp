@@ -23,4 +23,8 @@ bool no_gain_so_far(int done, int budget, double best, double threshold) {
   return done >= patience && best < 1 + 2 * threshold;
 }
 
+bool stop_for_no_gain(int done, int budget, double best, double threshold, bool can_hand_on, bool seeds_left) {
+  return can_hand_on && !seeds_left && no_gain_so_far(done, budget, best, threshold);
+}
+
 } // namespace llmcc

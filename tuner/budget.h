@@ -14,4 +14,9 @@ std::vector<int> split_budget(const std::vector<double>& shares, int total);
 // screening speedup so far, shows nothing worth confirming after a fair look.
 bool no_gain_so_far(int done, int budget, double best, double threshold);
 
+// Whether to stop a TU for no gain: only when its unused trials can go to
+// another hot TU (the user's budget is never thrown away) and its planner has
+// no known-good seed left to try.
+bool stop_for_no_gain(int done, int budget, double best, double threshold, bool can_hand_on, bool seeds_left);
+
 } // namespace llmcc

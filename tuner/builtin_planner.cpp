@@ -173,6 +173,12 @@ public:
     }
   }
 
+  bool has_pending_seeds() const override {
+    return std::any_of(m_seeds.begin(), m_seeds.end(), [&](const Proposal& p) {
+      return !has_harmful_option(p.config, m_observed, m_failed) && m_seen.count(p.config.canonical()) == 0;
+    });
+  }
+
 private:
   std::optional<Proposal> next_seed() {
     while (!m_seeds.empty()) {

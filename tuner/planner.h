@@ -65,6 +65,9 @@ public:
   virtual void observe(const TrialOutcome& outcome) = 0;
   // One line for the session summary (LLM status, tokens spent); "" for none.
   virtual std::string report() const { return {}; }
+  // Whether known-good starting points are still untried (a TU is not given
+  // up for "no gain" before they are).
+  virtual bool has_pending_seeds() const { return false; }
 };
 
 // Makes planners by name: supplied by the CLI so the tuner library does not

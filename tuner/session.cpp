@@ -227,19 +227,25 @@ TuningEnv Session::tuning_env() {
 // trials to the next.
 void Session::tune_all() {
   const TuningEnv env = tuning_env();
+  auto done = [&](const TuPlan& t) {
+    return std::find(m_done_sources.begin(), m_done_sources.end(), t.compile.source) != m_done_sources.end();
+  };
   int carry = 0;
-  for (auto& t : m_tus) {
+  for (size_t i = 0; i < m_tus.size(); ++i) {
+    TuPlan& t = m_tus[i];
     if (tune_stop_requested() || out_of_time()) {
       break;
     }
-    if (std::find(m_done_sources.begin(), m_done_sources.end(), t.compile.source) != m_done_sources.end()) {
+    if (done(t)) {
       continue;
     }
+    const bool can_hand_on = std::any_of(m_tus.begin() + static_cast<long>(i) + 1, m_tus.end(),
+                                         [&](const TuPlan& later) { return !done(later); });
     int budget = std::min(t.budget + carry, m_o.budget - m_summary.trials);
     if (budget <= 0) {
       break;
     }
-    TuResult r = tune_tu(env, t, budget, m_history, m_summary);
+    TuResult r = tune_tu(env, t, budget, can_hand_on, m_history, m_summary);
     carry = std::max(0, budget - r.trials);
     m_progress.line(fmt::format("[{}] {}: {}", t.source_rel, to_string(r.status),
                                 r.status == TuStatus::Tuned

@@ -9,8 +9,8 @@
 
 namespace llmcc {
 
-// Winners on this compiler and hardware class: the same source's first, then up
-// to five others, in database order.
+// Winners of the same source (any of its TU keys) on this compiler and hardware
+// class, the latest first; winners of other TUs are not transferred.
 std::vector<TuneConfig> transfer_seeds(const std::vector<WinnerRecord>& winners, const std::string& compiler_id,
                                        const std::string& hw_class, const std::string& source_rel);
 

@@ -48,8 +48,8 @@ struct Baseline {
 
 class TuTuning {
 public:
-  TuTuning(const TuningEnv& env, TuPlan& tu, int budget, TuneSummary& summary)
-      : m_env(env), m_o(*env.options), m_tu(tu), m_budget(budget), m_summary(summary),
+  TuTuning(const TuningEnv& env, TuPlan& tu, int budget, bool can_hand_on, TuneSummary& summary)
+      : m_env(env), m_o(*env.options), m_tu(tu), m_budget(budget), m_can_hand_on(can_hand_on), m_summary(summary),
         m_deterministic(env.measure->deterministic()),
         m_threshold(m_deterministic ? m_o.min_gain / 10 : m_o.min_gain) {
     m_res.source_rel = tu.source_rel;
@@ -78,6 +78,7 @@ private:
   const TuneOptions& m_o;
   TuPlan& m_tu;
   const int m_budget;
+  const bool m_can_hand_on;
   TuneSummary& m_summary;
   const bool m_deterministic;
   const double m_threshold;
@@ -264,7 +265,7 @@ bool TuTuning::screen_all(Planner& planner, std::vector<TrialOutcome> history) {
                                        to_string(out.verdict),
                                        out.speedup ? fmt::format("{:.3f}x", *out.speedup) : "-", best,
                                        format_duration(eta), p.config.display()));
-    if (no_gain_so_far(done, m_budget, best, m_threshold)) {
+    if (stop_for_no_gain(done, m_budget, best, m_threshold, m_can_hand_on, planner.has_pending_seeds())) {
       m_env.progress->line(fmt::format("[{}] no gain after {} trials; moving on", m_tu.source_rel, done));
       break;
     }
@@ -408,8 +409,9 @@ TuResult TuTuning::run(const TrialHistory& all_history) {
 
 } // namespace
 
-TuResult tune_tu(const TuningEnv& env, TuPlan& tu, int budget, const TrialHistory& history, TuneSummary& summary) {
-  TuTuning t(env, tu, budget, summary);
+TuResult tune_tu(const TuningEnv& env, TuPlan& tu, int budget, bool can_hand_on, const TrialHistory& history,
+                 TuneSummary& summary) {
+  TuTuning t(env, tu, budget, can_hand_on, summary);
   return t.run(history);
 }
 

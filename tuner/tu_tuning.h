@@ -48,7 +48,9 @@ struct TuningEnv {
 using TrialHistory = std::map<std::string, std::vector<TrialRow>>;
 
 // Tunes `tu` with up to `budget` trials, counting those it already had in
-// `history`. Adds the trials it runs and its notes to `summary`. Sets `tu.tu_key`.
-TuResult tune_tu(const TuningEnv& env, TuPlan& tu, int budget, const TrialHistory& history, TuneSummary& summary);
+// `history`. It may stop early for no gain only when `can_hand_on` (another TU
+// gets the rest). Adds the trials it runs and its notes to `summary`. Sets `tu.tu_key`.
+TuResult tune_tu(const TuningEnv& env, TuPlan& tu, int budget, bool can_hand_on, const TrialHistory& history,
+                 TuneSummary& summary);
 
 } // namespace llmcc

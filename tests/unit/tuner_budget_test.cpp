@@ -23,3 +23,12 @@ TEST(Budget, StopsForNoGainOnlyAfterAFairLook) {
   EXPECT_FALSE(no_gain_so_far(20, 30, 1.03, 0.01));
   EXPECT_TRUE(no_gain_so_far(20, 30, 1.019, 0.01));
 }
+
+TEST(Budget, NeverThrowsTheUsersBudgetAway) {
+  // The only (or last) hot TU keeps its trials, however flat the search looks.
+  EXPECT_FALSE(stop_for_no_gain(20, 30, 1.0, 0.01, /*can_hand_on=*/false, /*seeds_left=*/false));
+  // Known-good seeds (-fno-math-errno, -march=native, -O1/-O2 families) come first.
+  EXPECT_FALSE(stop_for_no_gain(20, 30, 1.0, 0.01, /*can_hand_on=*/true, /*seeds_left=*/true));
+  EXPECT_TRUE(stop_for_no_gain(20, 30, 1.0, 0.01, /*can_hand_on=*/true, /*seeds_left=*/false));
+  EXPECT_FALSE(stop_for_no_gain(19, 30, 1.0, 0.01, /*can_hand_on=*/true, /*seeds_left=*/false));
+}

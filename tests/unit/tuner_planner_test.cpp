@@ -486,3 +486,39 @@ TEST(BuiltinPlanner, FindsAGainFarFromTheSeeds) {
 
 } // namespace
 } // namespace llmcc
+
+namespace llmcc {
+namespace {
+
+// A TU is not given up for "no gain" before the known-good seeds were tried:
+// the built-in planner says whether any is left, and the -fno-math-errno and
+// -march=native families are among them.
+TEST(BuiltinPlanner, SaysWhileKnownGoodSeedsAreLeft) {
+  auto planner = make_builtin_planner();
+  planner->start(make_context(CompilerFamily::Gcc, 3), {});
+  EXPECT_TRUE(planner->has_pending_seeds());
+  std::set<std::string> seen;
+  int proposals = 0;
+  while (planner->has_pending_seeds() && proposals < 40) {
+    auto ps = planner->propose(1);
+    ASSERT_EQ(ps.size(), 1u);
+    TrialOutcome o;
+    o.config = ps[0].config;
+    o.op = ps[0].op;
+    o.verdict = Verdict::Ok;
+    o.speedup = o.speedup_low = o.speedup_high = 1.0; // a flat TU: nothing helps
+    planner->observe(o);
+    seen.insert(ps[0].config.display());
+    ++proposals;
+  }
+  EXPECT_FALSE(planner->has_pending_seeds());
+  EXPECT_LT(proposals, 40);
+  EXPECT_TRUE(seen.count("-O3 -fno-math-errno")) << proposals;
+  EXPECT_TRUE(seen.count("-O3 -march=native -fno-math-errno")) << proposals;
+  EXPECT_TRUE(seen.count("-O1")) << proposals;
+  EXPECT_TRUE(seen.count("-O2 -march=native")) << proposals;
+  EXPECT_FALSE(make_random_planner()->has_pending_seeds());
+}
+
+} // namespace
+} // namespace llmcc
