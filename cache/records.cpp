@@ -1,8 +1,8 @@
 #include "cache/records.h"
 
-#include <array>
+#include "util/enum_names.h"
+
 #include <ctime>
-#include <utility>
 
 namespace llmcc {
 
@@ -10,28 +10,8 @@ int64_t now_unix() { return static_cast<int64_t>(std::time(nullptr)); }
 
 namespace {
 
-template <typename E, size_t N>
-std::optional<E> from_names(const std::array<std::pair<E, std::string_view>, N>& names, std::string_view s) {
-  for (const auto& [e, name] : names) {
-    if (name == s) {
-      return e;
-    }
-  }
-  return std::nullopt;
-}
-
-template <typename E, size_t N>
-std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& names, E e) {
-  for (const auto& [v, name] : names) {
-    if (v == e) {
-      return name;
-    }
-  }
-  return "unknown";
-}
-
 // The spellings are the database's (and --json's); keep them stable.
-constexpr std::array<std::pair<Verdict, std::string_view>, 11> kVerdictNames = {{
+constexpr EnumNames<Verdict, 11> kVerdictNames = {{
     {Verdict::Ok, "ok"},
     {Verdict::Identical, "identical"},
     {Verdict::CompileError, "compile_error"},
@@ -45,7 +25,7 @@ constexpr std::array<std::pair<Verdict, std::string_view>, 11> kVerdictNames = {
     {Verdict::NotConfirmed, "not_confirmed"},
 }};
 
-constexpr std::array<std::pair<SessionState, std::string_view>, 5> kSessionStateNames = {{
+constexpr EnumNames<SessionState, 5> kSessionStateNames = {{
     {SessionState::Running, "running"},
     {SessionState::Done, "done"},
     {SessionState::Interrupted, "interrupted"},

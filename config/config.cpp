@@ -9,6 +9,7 @@
 #include <optional>
 #include <cstdlib>
 
+#include "util/enum_names.h"
 #include "util/fs.h"
 #include "util/strings.h"
 
@@ -35,17 +36,13 @@ const std::vector<ConfigKey>& config_keys() {
 }
 
 std::string_view origin_name(ConfigOrigin o) {
-  switch (o) {
-  case ConfigOrigin::Default:
-    return "default";
-  case ConfigOrigin::UserFile:
-    return "user file";
-  case ConfigOrigin::ProjectFile:
-    return "project file";
-  case ConfigOrigin::Environment:
-    return "environment";
-  }
-  return "?";
+  static constexpr EnumNames<ConfigOrigin, 4> names = {{
+      {ConfigOrigin::Default, "default"},
+      {ConfigOrigin::UserFile, "user file"},
+      {ConfigOrigin::ProjectFile, "project file"},
+      {ConfigOrigin::Environment, "environment"},
+  }};
+  return name_of(names, o, "?");
 }
 
 static bool known_key(const std::string& key) {

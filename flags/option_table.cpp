@@ -1,6 +1,7 @@
 #include "flags/option_table.h"
 
 #include "flags/option_syntax.h"
+#include "util/find_named.h"
 #include "util/log.h"
 
 #include <nlohmann/json.hpp>
@@ -109,30 +110,15 @@ bool ParamSpec::accepts(long v) const {
 }
 
 const FlagSpec* OptionTable::find_flag(const std::string& positive_name) const {
-  for (const auto& f : flags) {
-    if (f.name == positive_name) {
-      return &f;
-    }
-  }
-  return nullptr;
+  return find_named(flags, positive_name);
 }
 
 const ParamSpec* OptionTable::find_param(const std::string& name) const {
-  for (const auto& p : params) {
-    if (p.name == name) {
-      return &p;
-    }
-  }
-  return nullptr;
+  return find_named(params, name);
 }
 
 const ParamSpec* OptionTable::find_mllvm(const std::string& name) const {
-  for (const auto& p : mllvm) {
-    if (p.name == name) {
-      return &p;
-    }
-  }
-  return nullptr;
+  return find_named(mllvm, name);
 }
 
 bool OptionTable::is_unsafe_group(const std::string& group) const {

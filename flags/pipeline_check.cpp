@@ -1,5 +1,7 @@
 #include "flags/pipeline_check.h"
 
+#include "util/enum_names.h"
+
 #include <algorithm>
 #include <set>
 #include <string_view>
@@ -19,41 +21,23 @@ bool contains(const std::vector<std::string>& v, std::string_view s) {
 
 enum class PassContext { Module, Cgscc, Function, Loop, LoopMssa };
 
+// The adaptors of opt's pipeline syntax: name(...) runs the inner list at a lower
+// level. Grammar, not data, so it lives here rather than in the table. The same
+// spellings name the pass levels of the table (all but loop-mssa).
+constexpr EnumNames<PassContext, 5> kContextNames = {{
+    {PassContext::Module, "module"},
+    {PassContext::Cgscc, "cgscc"},
+    {PassContext::Function, "function"},
+    {PassContext::Loop, "loop"},
+    {PassContext::LoopMssa, "loop-mssa"},
+}};
+
 std::string_view context_name(PassContext c) {
-  switch (c) {
-  case PassContext::Module:
-    return "module";
-  case PassContext::Cgscc:
-    return "cgscc";
-  case PassContext::Function:
-    return "function";
-  case PassContext::Loop:
-    return "loop";
-  case PassContext::LoopMssa:
-    return "loop-mssa";
-  }
-  return "?";
+  return name_of(kContextNames, c, "?");
 }
 
-// The adaptors of opt's pipeline syntax: name(...) runs the inner list at a lower
-// level. Grammar, not data, so it lives here rather than in the table.
 std::optional<PassContext> adaptor_inner(std::string_view name) {
-  if (name == "module") {
-    return PassContext::Module;
-  }
-  if (name == "cgscc") {
-    return PassContext::Cgscc;
-  }
-  if (name == "function") {
-    return PassContext::Function;
-  }
-  if (name == "loop") {
-    return PassContext::Loop;
-  }
-  if (name == "loop-mssa") {
-    return PassContext::LoopMssa;
-  }
-  return std::nullopt;
+  return from_names(kContextNames, name);
 }
 
 bool adaptor_allowed(PassContext outer, PassContext inner) {
@@ -139,17 +123,8 @@ private:
                          : "unknown pass \"" + std::string(first.substr(0, 40)) + "\"");
       return std::nullopt;
     }
-    const std::string& level = it->second;
-    if (level == "module") {
-      return PassContext::Module;
-    }
-    if (level == "cgscc") {
-      return PassContext::Cgscc;
-    }
-    if (level == "function") {
-      return PassContext::Function;
-    }
-    return PassContext::Loop;
+    // The table's levels are module, cgscc, function and loop (option_table checks).
+    return from_names(kContextNames, it->second).value_or(PassContext::Loop);
   }
 
   bool list(PassContext ctx, int depth) {

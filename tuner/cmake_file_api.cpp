@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "util/find_named.h"
 #include "util/fs.h"
 #include "util/process.h"
 #include "util/strings.h"
@@ -105,6 +106,18 @@ const json& arr(const json& j, const char* key) {
   return empty;
 }
 
+// The non-blank "fragment" strings of a list of command fragments.
+std::vector<std::string> fragments(const json& list) {
+  std::vector<std::string> out;
+  for (const auto& f : list) {
+    std::string fragment = str(f, "fragment");
+    if (!trim(fragment).empty()) {
+      out.push_back(fragment);
+    }
+  }
+  return out;
+}
+
 // fs::absolute of "." keeps a trailing slash ("/b/."  -> "/b/"); paths compare without it.
 std::string absolute_dir(const std::string& path, const std::string& base) {
   std::string p = fs::absolute(path, base);
@@ -130,12 +143,7 @@ CMakeTarget parse_target(const json& t, const CMakeProject& project) {
   for (const auto& g : arr(t, "compileGroups")) {
     CMakeSource proto;
     proto.language = str(g, "language");
-    for (const auto& f : arr(g, "compileCommandFragments")) {
-      std::string fragment = str(f, "fragment");
-      if (!trim(fragment).empty()) {
-        proto.compile_fragments.push_back(fragment);
-      }
-    }
+    proto.compile_fragments = fragments(arr(g, "compileCommandFragments"));
     for (const auto& d : arr(g, "defines")) {
       proto.defines.push_back(str(d, "define"));
     }
@@ -162,12 +170,7 @@ CMakeTarget parse_target(const json& t, const CMakeProject& project) {
   {
     const json& s = obj(t, step);
     target.link_language = str(s, "language");
-    for (const auto& f : arr(s, "commandFragments")) {
-      std::string fragment = str(f, "fragment");
-      if (!trim(fragment).empty()) {
-        target.link_fragments.push_back(fragment);
-      }
-    }
+    target.link_fragments = fragments(arr(s, "commandFragments"));
   }
   for (const auto& d : arr(t, "dependencies")) {
     target.dependencies.push_back(str(d, "id")); // ids for now; names are resolved by the caller
@@ -237,12 +240,7 @@ const CMakeSource* CMakeTarget::find_source(const std::string& path) const {
 }
 
 const CMakeTarget* CMakeProject::find_target(const std::string& name) const {
-  for (const auto& t : targets) {
-    if (t.name == name) {
-      return &t;
-    }
-  }
-  return nullptr;
+  return find_named(targets, name);
 }
 
 std::vector<const CMakeTarget*> CMakeProject::targets_of_source(const std::string& source) const {

@@ -1,32 +1,32 @@
 #include "tuner/objective.h"
 
+#include "util/enum_names.h"
 #include "util/strings.h"
 
 #include <fmt/format.h>
 
 namespace llmcc {
 
+namespace {
+
+constexpr EnumNames<Objective, 3> kObjectiveNames = {{
+    {Objective::Time, "time"},
+    {Objective::Size, "size"},
+    {Objective::Instructions, "instructions"},
+}};
+
+} // namespace
+
 std::string_view objective_name(Objective o) {
-  switch (o) {
-  case Objective::Time:
-    return "time";
-  case Objective::Size:
-    return "size";
-  case Objective::Instructions:
-    return "instructions";
-  }
-  return "time";
+  return name_of(kObjectiveNames, o, "time");
 }
 
 Expected<Objective> parse_objective(const std::string& s) {
   std::string l = to_lower(trim(s));
-  if (l == "time") {
-    return Objective::Time;
+  if (auto o = from_names(kObjectiveNames, l)) {
+    return *o;
   }
-  if (l == "size") {
-    return Objective::Size;
-  }
-  if (l == "instructions" || l == "instr" || l == "ir") {
+  if (l == "instr" || l == "ir") {
     return Objective::Instructions;
   }
   return Error{fmt::format("unknown objective '{}' (expected time, size or instructions)", s)};

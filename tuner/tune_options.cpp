@@ -1,23 +1,24 @@
 #include "tuner/tune_options.h"
 
+#include "util/enum_names.h"
+
 namespace llmcc {
 
+namespace {
+
+constexpr EnumNames<TuStatus, 6> kTuStatusNames = {{
+    {TuStatus::Planned, "planned"},
+    {TuStatus::Tuned, "tuned"},
+    {TuStatus::NoGain, "no_gain"},
+    {TuStatus::Skipped, "skipped"},
+    {TuStatus::Failed, "failed"},
+    {TuStatus::Interrupted, "interrupted"},
+}};
+
+} // namespace
+
 std::string_view to_string(TuStatus s) {
-  switch (s) {
-  case TuStatus::Planned:
-    return "planned";
-  case TuStatus::Tuned:
-    return "tuned";
-  case TuStatus::NoGain:
-    return "no_gain";
-  case TuStatus::Skipped:
-    return "skipped";
-  case TuStatus::Failed:
-    return "failed";
-  case TuStatus::Interrupted:
-    return "interrupted";
-  }
-  return "failed";
+  return name_of(kTuStatusNames, s, "failed");
 }
 
 nlohmann::json TuneOptions::to_json() const {

@@ -4,6 +4,7 @@
 
 #include "cache/local/store.h"
 #include "config/config.h"
+#include "util/enum_names.h"
 #include "util/fs.h"
 #include "wrapper/trial_file.h"
 #include "wrapper/tu_context.h"
@@ -12,21 +13,15 @@
 namespace llmcc {
 
 std::string_view to_string(Resolution::How how) {
-  switch (how) {
-  case Resolution::How::None:
-    return "none";
-  case Resolution::How::Trial:
-    return "trial";
-  case Resolution::How::Baseline:
-    return "baseline";
-  case Resolution::How::Exact:
-    return "exact";
-  case Resolution::How::Nearest:
-    return "nearest";
-  case Resolution::How::Rejected:
-    return "rejected";
-  }
-  return "none";
+  static constexpr EnumNames<Resolution::How, 6> names = {{
+      {Resolution::How::None, "none"},
+      {Resolution::How::Trial, "trial"},
+      {Resolution::How::Baseline, "baseline"},
+      {Resolution::How::Exact, "exact"},
+      {Resolution::How::Nearest, "nearest"},
+      {Resolution::How::Rejected, "rejected"},
+  }};
+  return name_of(names, how, "none");
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <sqlite3.h>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace llmcc {
@@ -120,6 +121,17 @@ public:
   Expected<Statement> query(const std::string& sql, const Args&... args);
   // Prepares, binds and runs a statement that returns no rows.
   template <typename... Args> Status run(const std::string& sql, const Args&... args);
+  // query() followed by the Statement reader of the same name, so a failed
+  // prepare and a failed read come back the same way.
+  template <typename T, typename Read, typename... Args>
+  Expected<std::optional<T>> first_row(Read&& read, const std::string& sql, const Args&... args);
+  template <typename T, typename Read, typename... Args>
+  Expected<std::vector<T>> all_rows(Read&& read, const std::string& sql, const Args&... args);
+  // true when the query has a row.
+  template <typename... Args> Expected<bool> has_row(const std::string& sql, const Args&... args);
+  // Prepares `sql` with `args` and returns `use(statement)`, or the prepare's error.
+  template <typename Use, typename... Args>
+  auto with_query(Use&& use, const std::string& sql, const Args&... args) -> decltype(use(std::declval<Statement&>()));
   int64_t last_insert_id() const;
   bool is_wal();
   int changes() const;
@@ -144,12 +156,32 @@ Expected<Statement> Database::query(const std::string& sql, const Args&... args)
   return st;
 }
 
-template <typename... Args> Status Database::run(const std::string& sql, const Args&... args) {
+template <typename Use, typename... Args>
+auto Database::with_query(Use&& use, const std::string& sql, const Args&... args)
+    -> decltype(use(std::declval<Statement&>())) {
   auto st = query(sql, args...);
   if (!st) {
     return Error{st.error()};
   }
-  return st->run();
+  return use(*st);
+}
+
+template <typename... Args> Status Database::run(const std::string& sql, const Args&... args) {
+  return with_query([](Statement& st) { return st.run(); }, sql, args...);
+}
+
+template <typename T, typename Read, typename... Args>
+Expected<std::optional<T>> Database::first_row(Read&& read, const std::string& sql, const Args&... args) {
+  return with_query([&](Statement& st) { return st.first_row<T>(read); }, sql, args...);
+}
+
+template <typename T, typename Read, typename... Args>
+Expected<std::vector<T>> Database::all_rows(Read&& read, const std::string& sql, const Args&... args) {
+  return with_query([&](Statement& st) { return st.all_rows<T>(read); }, sql, args...);
+}
+
+template <typename... Args> Expected<bool> Database::has_row(const std::string& sql, const Args&... args) {
+  return with_query([](Statement& st) { return st.step(); }, sql, args...);
 }
 
 // A transaction that rolls back unless committed. BEGIN IMMEDIATE takes the write

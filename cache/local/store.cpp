@@ -48,11 +48,8 @@ Expected<int64_t> Store::intern_config(const TuneConfig& config) {
       !s) {
     return Error{s.message()};
   }
-  auto st = m_db->query("SELECT id FROM configs WHERE canonical=?", canon);
-  if (!st) {
-    return Error{st.error()};
-  }
-  auto id = st->first_row<int64_t>([](const Statement& r) { return r.integer(0); });
+  auto id = m_db->first_row<int64_t>([](const Statement& r) { return r.integer(0); },
+                                     "SELECT id FROM configs WHERE canonical=?", canon);
   if (!id) {
     return Error{id.error()};
   }

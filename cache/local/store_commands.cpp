@@ -83,22 +83,19 @@ static Expected<CapturedCommand> command_from_row(const Statement& st) {
 static const char* kCommandColumns = "kind, output, cwd, source, argv_json, compiler, language, "
                                      "inputs_json, project_root, updated FROM commands";
 
-static Expected<std::vector<CapturedCommand>> all_commands(Expected<Statement> st) {
-  if (!st) {
-    return Error{st.error()};
-  }
-  return st->all_rows<CapturedCommand>(command_from_row);
+template <typename... Args>
+static Expected<std::vector<CapturedCommand>> all_commands(Database& db, const std::string& where,
+                                                           const Args&... args) {
+  return db.all_rows<CapturedCommand>(command_from_row, std::string("SELECT ") + kCommandColumns + where, args...);
 }
 
 Expected<std::vector<CapturedCommand>> Store::commands(const std::string& kind) {
-  return all_commands(m_db->query(
-      std::string("SELECT ") + kCommandColumns + " WHERE kind=? ORDER BY output", kind));
+  return all_commands(*m_db, " WHERE kind=? ORDER BY output", kind);
 }
 
 Expected<std::optional<CapturedCommand>> Store::command_for_output(const std::string& kind,
                                                                    const std::string& output) {
-  auto all = all_commands(m_db->query(
-      std::string("SELECT ") + kCommandColumns + " WHERE kind=? AND output=?", kind, output));
+  auto all = all_commands(*m_db, " WHERE kind=? AND output=?", kind, output);
   if (!all) {
     return Error{all.error()};
   }
@@ -109,9 +106,7 @@ Expected<std::optional<CapturedCommand>> Store::command_for_output(const std::st
 }
 
 Expected<std::vector<CapturedCommand>> Store::compiles_of_source(const std::string& source) {
-  return all_commands(m_db->query(std::string("SELECT ") + kCommandColumns +
-                                      " WHERE kind='compile' AND source=? ORDER BY updated DESC",
-                                  source));
+  return all_commands(*m_db, " WHERE kind='compile' AND source=? ORDER BY updated DESC", source);
 }
 
 } // namespace llmcc

@@ -5,14 +5,7 @@ namespace llmcc {
 
 Expected<std::optional<CompilerIdentity>> Store::find_compiler(const std::string& path,
                                                                long long mtime_ns, long long size) {
-  auto st =
-      m_db->query("SELECT id, family, version, target, binary_hash, version_text FROM compilers"
-                  " WHERE path=? AND mtime_ns=? AND size=? LIMIT 1",
-                  path, static_cast<int64_t>(mtime_ns), static_cast<int64_t>(size));
-  if (!st) {
-    return Error{st.error()};
-  }
-  return st->first_row<CompilerIdentity>([&](const Statement& r) {
+  auto read = [&](const Statement& r) {
     CompilerIdentity c;
     c.id = r.text(0);
     c.path = path;
@@ -24,7 +17,12 @@ Expected<std::optional<CompilerIdentity>> Store::find_compiler(const std::string
     c.binary_hash = r.text(4);
     c.version_text = r.text(5);
     return c;
-  });
+  };
+  return m_db->first_row<CompilerIdentity>(
+      read,
+      "SELECT id, family, version, target, binary_hash, version_text FROM compilers"
+      " WHERE path=? AND mtime_ns=? AND size=? LIMIT 1",
+      path, static_cast<int64_t>(mtime_ns), static_cast<int64_t>(size));
 }
 
 Status Store::put_compiler(const CompilerIdentity& c) {
@@ -47,12 +45,9 @@ Status Store::put_host(const std::string& fingerprint, const std::string& hw_cla
 
 Expected<std::optional<std::string>> Store::find_native(const std::string& compiler_id,
                                                         const std::string& host_fp) {
-  auto st = m_db->query("SELECT json FROM native_targets WHERE compiler_id=? AND host_fp=?",
-                        compiler_id, host_fp);
-  if (!st) {
-    return Error{st.error()};
-  }
-  return st->first_row<std::string>([](const Statement& r) { return r.text(0); });
+  return m_db->first_row<std::string>([](const Statement& r) { return r.text(0); },
+                                      "SELECT json FROM native_targets WHERE compiler_id=? AND host_fp=?", compiler_id,
+                                      host_fp);
 }
 
 Status Store::put_native(const std::string& compiler_id, const std::string& host_fp,

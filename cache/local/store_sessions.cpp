@@ -37,21 +37,14 @@ static SessionRow session_from_row(const Statement& st) {
   return s;
 }
 
-static Expected<std::optional<SessionRow>> one_session(Expected<Statement> st) {
-  if (!st) {
-    return Error{st.error()};
-  }
-  return st->first_row<SessionRow>(session_from_row);
-}
-
 Expected<std::optional<SessionRow>> Store::session(int64_t id) {
-  return one_session(m_db->query(std::string("SELECT ") + kSessionColumns + " WHERE id=?", id));
+  return m_db->first_row<SessionRow>(session_from_row, std::string("SELECT ") + kSessionColumns + " WHERE id=?", id);
 }
 
 Expected<std::optional<SessionRow>> Store::latest_session(const std::string& build_dir) {
-  return one_session(m_db->query(std::string("SELECT ") + kSessionColumns +
-                                     " WHERE build_dir=? ORDER BY id DESC LIMIT 1",
-                                 build_dir));
+  return m_db->first_row<SessionRow>(
+      session_from_row, std::string("SELECT ") + kSessionColumns + " WHERE build_dir=? ORDER BY id DESC LIMIT 1",
+      build_dir);
 }
 
 Expected<int64_t> Store::add_trial(const TrialRow& t) {

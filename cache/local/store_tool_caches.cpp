@@ -6,11 +6,8 @@
 namespace llmcc {
 
 Expected<std::optional<std::vector<std::string>>> Store::probed_options(const std::string& key) {
-  auto st = m_db->query("SELECT value FROM meta WHERE key=?", key);
-  if (!st) {
-    return Error{st.error()};
-  }
-  auto value = st->first_row<std::string>([](const Statement& r) { return r.text(0); });
+  auto value = m_db->first_row<std::string>([](const Statement& r) { return r.text(0); },
+                                            "SELECT value FROM meta WHERE key=?", key);
   if (!value) {
     return Error{value.error()};
   }
@@ -50,13 +47,9 @@ static LlmCacheRow llm_cache_from_row(const Statement& st) {
 
 Expected<std::optional<LlmCacheRow>> Store::llm_reply(const std::string& prompt_hash,
                                                       const std::string& model) {
-  auto st =
-      m_db->query(std::string("SELECT ") + kLlmCacheColumns + " WHERE prompt_hash=? AND model=?",
-                  prompt_hash, model);
-  if (!st) {
-    return Error{st.error()};
-  }
-  return st->first_row<LlmCacheRow>(llm_cache_from_row);
+  return m_db->first_row<LlmCacheRow>(llm_cache_from_row,
+                                      std::string("SELECT ") + kLlmCacheColumns + " WHERE prompt_hash=? AND model=?",
+                                      prompt_hash, model);
 }
 
 Status Store::put_llm_reply(const LlmCacheRow& row) {
@@ -68,12 +61,8 @@ Status Store::put_llm_reply(const LlmCacheRow& row) {
 }
 
 Expected<std::vector<LlmCacheRow>> Store::llm_replies() {
-  auto st =
-      m_db->query(std::string("SELECT ") + kLlmCacheColumns + " ORDER BY created, prompt_hash");
-  if (!st) {
-    return Error{st.error()};
-  }
-  return st->all_rows<LlmCacheRow>(llm_cache_from_row);
+  return m_db->all_rows<LlmCacheRow>(llm_cache_from_row,
+                                     std::string("SELECT ") + kLlmCacheColumns + " ORDER BY created, prompt_hash");
 }
 
 } // namespace llmcc

@@ -3,30 +3,17 @@
 
 namespace llmcc {
 
-namespace {
-
-// true when the query has a row.
-Expected<bool> any_row(Expected<Statement> st) {
-  if (!st) {
-    return Error{st.error()};
-  }
-  return st->step();
-}
-
-} // namespace
-
 Expected<bool> Store::has_winner_for_source(const std::string& compiler_id,
                                             const std::string& source_base) {
-  return any_row(m_db->query("SELECT 1 FROM winners WHERE compiler_id=? AND source_base=? LIMIT 1",
-                             compiler_id, source_base));
+  return m_db->has_row("SELECT 1 FROM winners WHERE compiler_id=? AND source_base=? LIMIT 1", compiler_id, source_base);
 }
 
 Expected<bool> Store::has_candidate_winner(const std::string& compiler_id,
                                            const std::string& host_fp, const std::string& hw_class,
                                            const std::string& source_base) {
-  return any_row(m_db->query("SELECT 1 FROM winners WHERE compiler_id=? AND source_base=?"
-                             " AND (host_fp=? OR hw_class=?) LIMIT 1",
-                             compiler_id, source_base, host_fp, hw_class));
+  return m_db->has_row("SELECT 1 FROM winners WHERE compiler_id=? AND source_base=?"
+                       " AND (host_fp=? OR hw_class=?) LIMIT 1",
+                       compiler_id, source_base, host_fp, hw_class);
 }
 
 static const char* kWinnerColumns =
@@ -63,29 +50,28 @@ static Expected<WinnerRecord> winner_from_row(const Statement& st) {
   return w;
 }
 
-static Expected<std::optional<WinnerRecord>> one_winner(Expected<Statement> st) {
-  if (!st) {
-    return Error{st.error()};
-  }
-  return st->first_row<WinnerRecord>(winner_from_row);
+// The newest winner for a compiler by one lookup's key (tu_key or source_rel),
+// within its scope (the exact host or the hardware class).
+static Expected<std::optional<WinnerRecord>> newest_winner(Database& db, const char* key_column,
+                                                           const char* scope_column, const std::string& key,
+                                                           const std::string& compiler_id, const std::string& scope) {
+  return db.first_row<WinnerRecord>(winner_from_row,
+                                    std::string("SELECT ") + kWinnerColumns + " WHERE w." + key_column +
+                                        "=? AND w.compiler_id=? AND w." + scope_column +
+                                        "=? ORDER BY w.created DESC, w.id DESC LIMIT 1",
+                                    key, compiler_id, scope);
 }
 
 Expected<std::optional<WinnerRecord>> Store::find_winner_exact(const std::string& tu_key,
                                                                const std::string& compiler_id,
                                                                const std::string& host_fp) {
-  return one_winner(m_db->query(std::string("SELECT ") + kWinnerColumns +
-                                    " WHERE w.tu_key=? AND w.compiler_id=? AND w.host_fp=? ORDER "
-                                    "BY w.created DESC, w.id DESC LIMIT 1",
-                                tu_key, compiler_id, host_fp));
+  return newest_winner(*m_db, "tu_key", "host_fp", tu_key, compiler_id, host_fp);
 }
 
 Expected<std::optional<WinnerRecord>> Store::find_winner_nearest(const std::string& source_rel,
                                                                  const std::string& compiler_id,
                                                                  const std::string& hw_class) {
-  return one_winner(m_db->query(std::string("SELECT ") + kWinnerColumns +
-                                    " WHERE w.source_rel=? AND w.compiler_id=? AND w.hw_class=? "
-                                    "ORDER BY w.created DESC, w.id DESC LIMIT 1",
-                                source_rel, compiler_id, hw_class));
+  return newest_winner(*m_db, "source_rel", "hw_class", source_rel, compiler_id, hw_class);
 }
 
 Status Store::put_tu(const std::string& tu_key, const std::string& source_rel,
@@ -116,12 +102,8 @@ Status Store::put_winner(const WinnerRecord& w) {
 }
 
 Expected<std::vector<WinnerRecord>> Store::winners() {
-  auto st =
-      m_db->query(std::string("SELECT ") + kWinnerColumns + " ORDER BY w.source_rel, w.created");
-  if (!st) {
-    return Error{st.error()};
-  }
-  return st->all_rows<WinnerRecord>(winner_from_row);
+  return m_db->all_rows<WinnerRecord>(winner_from_row,
+                                      std::string("SELECT ") + kWinnerColumns + " ORDER BY w.source_rel, w.created");
 }
 
 Status Store::delete_winner(int64_t id) {

@@ -8,35 +8,24 @@ require_pairs
 
 require cmake ninja
 
-p=0
-for pair in "${PAIRS[@]}"; do
-  p=$((p + 1))
-  e=0
-  read -r cc cxx <<<"$pair"
+env_build() {
+  local cc="$1" cxx="$2" example="$3" generator="$4"
   export LLMCC_CC="$cc" LLMCC_CXX="$cxx"
-  for example in cmake-library mixed-c-cxx; do
-    generators=("Ninja" "Unix Makefiles")
-    # Alternate so each compiler and each example meets both generators.
-    generator="${generators[$(((p + e) % 2))]}"
-    e=$((e + 1))
-    label="CC=llmcc $example $cc ($generator)"
-    plain_reference "$example" "$cc" "$cxx"
-    ref="$REF"
-    note "$label"
-    dir="$WORK/env-$example-$cc"
-    fresh_db "env-configure-$example-$cc"
-    CC=llmcc CXX=llmcc++ run_quiet cmake -S "$EXAMPLES/$example" -B "$dir" -G "$generator" "${NO_BENCH[@]}"
-    # CMake identified the real compiler behind the wrapper.
-    want_id=GNU
-    [[ "$cc" == clang ]] && want_id=Clang
-    grep -q "^CMAKE_CXX_COMPILER_ID:.*=$want_id\$\|CMAKE_CXX_COMPILER_ID \"$want_id\"" \
-      "$dir"/CMakeFiles/*/CMakeCXXCompiler.cmake ||
-      fail "$label: CMake did not identify $cxx behind llmcc++"
-    fresh_db "env-$example-$cc"
-    run_quiet cmake --build "$dir" -j2
-    check_cmake_build "$label" "$example" "$dir" "$ref"
-  done
-done
+  local label="CC=llmcc $example $cc ($generator)" dir="$WORK/env-$example-$cc"
+  begin_case "$label" "$example" "$cc" "$cxx" "env-configure-$example-$cc"
+  local ref="$REF"
+  CC=llmcc CXX=llmcc++ run_quiet cmake -S "$EXAMPLES/$example" -B "$dir" -G "$generator" "${NO_BENCH[@]}"
+  # CMake identified the real compiler behind the wrapper.
+  local want_id=GNU
+  [[ "$cc" == clang ]] && want_id=Clang
+  grep -q "^CMAKE_CXX_COMPILER_ID:.*=$want_id\$\|CMAKE_CXX_COMPILER_ID \"$want_id\"" \
+    "$dir"/CMakeFiles/*/CMakeCXXCompiler.cmake ||
+    fail "$label: CMake did not identify $cxx behind llmcc++"
+  fresh_db "env-$example-$cc"
+  run_quiet cmake --build "$dir" -j2
+  check_cmake_build "$label" "$example" "$dir" "$ref"
+}
+each_example_build env_build
 unset LLMCC_CC LLMCC_CXX
 
 pass "CC=llmcc CXX=llmcc++ CMake builds: same output, every TU and link captured"

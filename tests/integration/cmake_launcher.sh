@@ -12,27 +12,15 @@ for lang in C CXX; do
   launchers+=("-DCMAKE_${lang}_COMPILER_LAUNCHER=$LLMCC" "-DCMAKE_${lang}_LINKER_LAUNCHER=$LLMCC")
 done
 
-p=0
-for pair in "${PAIRS[@]}"; do
-  p=$((p + 1))
-  e=0
-  read -r cc cxx <<<"$pair"
-  for example in cmake-library mixed-c-cxx; do
-    generators=("Ninja" "Unix Makefiles")
-    # Alternate so each compiler and each example meets both generators.
-    generator="${generators[$(((p + e) % 2))]}"
-    e=$((e + 1))
-    label="launcher $example $cc ($generator)"
-    plain_reference "$example" "$cc" "$cxx"
-    ref="$REF"
-    note "$label"
-    fresh_db "launcher-$example-$cc"
-    dir="$WORK/launcher-$example-$cc"
-    run_quiet cmake -S "$EXAMPLES/$example" -B "$dir" -G "$generator" -DCMAKE_C_COMPILER="$cc" \
-      -DCMAKE_CXX_COMPILER="$cxx" "${launchers[@]}" "${NO_BENCH[@]}"
-    run_quiet cmake --build "$dir" -j2
-    check_cmake_build "$label" "$example" "$dir" "$ref"
-  done
-done
+launcher_build() {
+  local cc="$1" cxx="$2" example="$3" generator="$4"
+  local label="launcher $example $cc ($generator)" dir="$WORK/launcher-$example-$cc"
+  begin_case "$label" "$example" "$cc" "$cxx" "launcher-$example-$cc"
+  run_quiet cmake -S "$EXAMPLES/$example" -B "$dir" -G "$generator" -DCMAKE_C_COMPILER="$cc" \
+    -DCMAKE_CXX_COMPILER="$cxx" "${launchers[@]}" "${NO_BENCH[@]}"
+  run_quiet cmake --build "$dir" -j2
+  check_cmake_build "$label" "$example" "$dir" "$REF"
+}
+each_example_build launcher_build
 
 pass "CMake launcher builds: same output, every TU and link captured"

@@ -19,17 +19,14 @@ MODULE=(-Dllmcc_DIR="$LLMCC_SOURCE_DIR/cmake-module" -DLLMCC_EXECUTABLE="$LLMCC"
 for pair in "${PAIRS[@]}"; do
   read -r cc cxx <<<"$pair"
   label="module global cmake-library $cc"
-  plain_reference cmake-library "$cc" "$cxx"
-  ref="$REF"
-  note "$label"
-  fresh_db "module-$cc"
+  begin_case "$label" cmake-library "$cc" "$cxx" "module-$cc"
   dir="$WORK/module-$cc"
   run_quiet cmake -S "$EXAMPLES/cmake-library" -B "$dir" -G Ninja -DCMAKE_C_COMPILER="$cc" \
     -DCMAKE_CXX_COMPILER="$cxx" -DIMGPROC_USE_LLMCC=ON "${MODULE[@]}" "${NO_BENCH[@]}"
   grep -q "^CMAKE_CXX_COMPILER_LAUNCHER" "$dir/CMakeCache.txt" &&
     fail "$label: llmcc_enable() should set the launcher for the project, not in the user's cache"
   run_quiet cmake --build "$dir" -j2
-  check_cmake_build "$label" cmake-library "$dir" "$ref"
+  check_cmake_build "$label" cmake-library "$dir" "$REF"
 done
 
 # Benchmarks present: the tuning target exists and runs `llmcc tune` on them.
@@ -54,9 +51,7 @@ fi
 for pair in "${PAIRS[@]}"; do
   read -r cc cxx <<<"$pair"
   label="module per-target mixed-c-cxx $cc"
-  plain_reference mixed-c-cxx "$cc" "$cxx"
-  ref="$REF"
-  note "$label"
+  begin_case "$label" mixed-c-cxx "$cc" "$cxx" "per-target-$cc"
   wrap="$WORK/wrap-src"
   mkdir -p "$wrap"
   cat >"$wrap/CMakeLists.txt" <<CMAKE
@@ -66,12 +61,11 @@ include("$LLMCC_SOURCE_DIR/cmake-module/llmcc.cmake")
 add_subdirectory("$EXAMPLES/mixed-c-cxx" mixed)
 llmcc_enable(TARGETS codec records mixed_demo)
 CMAKE
-  fresh_db "per-target-$cc"
   dir="$WORK/per-target-$cc"
   run_quiet cmake -S "$wrap" -B "$dir" -G "Unix Makefiles" -DCMAKE_C_COMPILER="$cc" \
     -DCMAKE_CXX_COMPILER="$cxx" -DLLMCC_EXECUTABLE="$LLMCC"
   run_quiet cmake --build "$dir" -j2
-  expect_same_output "$label" "$ref" "$dir/mixed/mixed_demo"
+  expect_same_output "$label" "$REF" "$dir/mixed/mixed_demo"
   enabled=(c/base64.c c/varint.c cxx/record.cpp cxx/workload.cpp apps/mixed_demo.cpp)
   expect_captured "$label" "${#enabled[@]}" 1
   expect_sources_captured "$label" "${enabled[@]/#/$EXAMPLES/mixed-c-cxx/}"
@@ -84,17 +78,14 @@ done
 # 3. Ninja Multi-Config.
 read -r cc cxx <<<"${PAIRS[0]}"
 label="module Ninja Multi-Config cmake-library $cc"
-note "$label"
-plain_reference cmake-library "$cc" "$cxx"
-ref="$REF"
-fresh_db "multi-$cc"
+begin_case "$label" cmake-library "$cc" "$cxx" "multi-$cc"
 dir="$WORK/multi-$cc"
 if run_quiet cmake -S "$EXAMPLES/cmake-library" -B "$dir" -G "Ninja Multi-Config" -DCMAKE_C_COMPILER="$cc" \
   -DCMAKE_CXX_COMPILER="$cxx" -DIMGPROC_USE_LLMCC=ON "${MODULE[@]}" &&
   run_quiet cmake --build "$dir" --config Release -j2; then
   if [[ -f "$dir/Release/bench_imgproc" ]]; then
     # With benchmarks the build has one more TU and link; check those separately.
-    expect_same_output "$label" "$ref" "$dir/Release/imgproc_demo"
+    expect_same_output "$label" "$REF" "$dir/Release/imgproc_demo"
     expect_captured "$label" $((${#IMGPROC_TUS[@]} + 1)) $((IMGPROC_LINKS + 1))
     expect_sources_captured "$label" "${IMGPROC_TUS[@]/#/$EXAMPLES/cmake-library/}" \
       "$EXAMPLES/cmake-library/bench/bench_imgproc.cpp"
@@ -104,7 +95,7 @@ if run_quiet cmake -S "$EXAMPLES/cmake-library" -B "$dir" -G "Ninja Multi-Config
     [[ "$commands" == *"$dir/Release/bench_imgproc"* ]] ||
       fail "$label: the tuning target does not bench the Release binary: $commands"
   else
-    check_cmake_build "$label" cmake-library "$dir" "$ref" Release
+    check_cmake_build "$label" cmake-library "$dir" "$REF" Release
   fi
 fi
 

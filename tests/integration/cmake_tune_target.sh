@@ -20,10 +20,7 @@ pairs=("${PAIRS[0]}")
 for pair in "${pairs[@]}"; do
   read -r cc cxx <<<"$pair"
   label="llmcc-tune-bench_imgproc $cc"
-  plain_reference cmake-library "$cc" "$cxx"
-  ref="$REF"
-  note "$label: configure and build through the module"
-  fresh_db "tune-$cc"
+  begin_case "$label: configure and build through the module" cmake-library "$cc" "$cxx" "tune-$cc"
   dir="$WORK/tune-$cc"
   run_quiet cmake -S "$SRC" -B "$dir" -G Ninja -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
     -DIMGPROC_USE_LLMCC=ON -Dllmcc_DIR="$LLMCC_SOURCE_DIR/cmake-module" -DLLMCC_EXECUTABLE="$LLMCC" \
@@ -101,7 +98,7 @@ PY
   after="$(json_get "$("$LLMCC" stats --json)" 'j["counters"].get("compile.tuned",0)')"
   ((after - before >= count)) || fail "$label: a clean rebuild compiled $((after - before)) TUs with winners, expected >= $count"
 
-  expect_same_output "$label" "$ref" "$dir/imgproc_demo"
+  expect_same_output "$label" "$REF" "$dir/imgproc_demo"
   run_quiet "$dir/imgproc_test"
   run_quiet "$dir/bench_imgproc" --benchmark_min_time=0.01
 done

@@ -2,6 +2,7 @@
 #include "cache/local/schema.h"
 #include "cache/local/spool.h"
 #include "cache/local/store.h"
+#include "tests/support/temp_dir.h"
 
 #include <filesystem>
 #include <fstream>
@@ -9,17 +10,9 @@
 #include <thread>
 
 using namespace llmcc;
+using llmcc::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/llmcc-store-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
 
 CapturedCommand compile_of(const std::string& src) {
   CapturedCommand c;
@@ -52,10 +45,9 @@ WinnerRecord winner(const std::string& key, const std::string& rel, const std::s
 
 TEST(Store, CreatesSchemaInWalMode) {
   TempDir d;
-  auto s = Store::open(d.path + "/sub/llmcc.db");
+  auto s = Store::open(d.path() + "/sub/llmcc.db");
   ASSERT_TRUE(s.ok()) << s.error().message;
-  auto db =
-      Database::open(d.path + "/sub/llmcc.db", Database::Mode::ReadOnly, Store::kToolBusyTimeoutMs);
+  auto db = Database::open(d.path() + "/sub/llmcc.db", Database::Mode::ReadOnly, Store::kToolBusyTimeoutMs);
   ASSERT_TRUE(db.ok()) << db.error().message;
   auto v = schema_version(**db);
   ASSERT_TRUE(v.ok());
@@ -68,7 +60,7 @@ TEST(Store, CreatesSchemaInWalMode) {
 
 TEST(Store, RecordsCommandsAndCountersIdempotently) {
   TempDir d;
-  auto s = Store::open(d.path + "/llmcc.db");
+  auto s = Store::open(d.path() + "/llmcc.db");
   ASSERT_TRUE(s.ok());
   ASSERT_TRUE((*s)->record(compile_of("/src/a.c"), {{"compile.plain", 1}}).ok());
   ASSERT_TRUE((*s)->record(compile_of("/src/a.c"), {{"compile.plain", 1}}).ok()); // a rebuild
@@ -84,7 +76,7 @@ TEST(Store, RecordsCommandsAndCountersIdempotently) {
 
 TEST(Store, ExactThenNearestWinnerLookup) {
   TempDir d;
-  auto s = Store::open(d.path + "/llmcc.db");
+  auto s = Store::open(d.path() + "/llmcc.db");
   ASSERT_TRUE(s.ok());
   ASSERT_TRUE((*s)->put_winner(winner("k1", "src/hot.c", "hostA", "x86_64/V/v3")).ok());
   EXPECT_TRUE(*(*s)->has_candidate_winner("gcc12", "hostA", "-", "hot.c"));
@@ -109,7 +101,7 @@ TEST(Store, ExactThenNearestWinnerLookup) {
 
 TEST(Store, NearestWinnerIsTheNewestOfTheSameClassSourceAndCompiler) {
   TempDir d;
-  auto s = Store::open(d.path + "/llmcc.db");
+  auto s = Store::open(d.path() + "/llmcc.db");
   ASSERT_TRUE(s.ok());
   auto put = [&](const std::string& key, const std::string& rel, const std::string& host,
                  const std::string& cls, int64_t created, const std::string& option,
@@ -141,7 +133,7 @@ TEST(Store, NearestWinnerIsTheNewestOfTheSameClassSourceAndCompiler) {
 
 TEST(Store, SessionStatesAndVerdictsRoundTrip) {
   TempDir d;
-  auto s = Store::open(d.path + "/llmcc.db");
+  auto s = Store::open(d.path() + "/llmcc.db");
   ASSERT_TRUE(s.ok());
   auto id = (*s)->create_session("/b", nlohmann::json::object());
   ASSERT_TRUE(id.ok());
@@ -171,8 +163,7 @@ TEST(Store, SessionStatesAndVerdictsRoundTrip) {
   EXPECT_EQ((*trials)[1].verdict, Verdict::BaselineFailed);
   EXPECT_EQ((*trials)[2].verdict, Verdict::NotConfirmed);
   // The text in the database is the stable spelling.
-  auto db =
-      Database::open(d.path + "/llmcc.db", Database::Mode::ReadOnly, Store::kToolBusyTimeoutMs);
+  auto db = Database::open(d.path() + "/llmcc.db", Database::Mode::ReadOnly, Store::kToolBusyTimeoutMs);
   ASSERT_TRUE(db.ok());
   auto st = (*db)->prepare("SELECT verdict FROM trials ORDER BY id");
   ASSERT_TRUE(st.ok());
@@ -186,7 +177,7 @@ TEST(Store, SessionStatesAndVerdictsRoundTrip) {
 
 TEST(Store, UnknownVerdictsAndStatesDoNotCrash) {
   TempDir d;
-  auto s = Store::open(d.path + "/llmcc.db");
+  auto s = Store::open(d.path() + "/llmcc.db");
   ASSERT_TRUE(s.ok());
   auto id = (*s)->create_session("/b", nlohmann::json::object());
   ASSERT_TRUE(id.ok());
@@ -197,8 +188,7 @@ TEST(Store, UnknownVerdictsAndStatesDoNotCrash) {
   ASSERT_TRUE((*s)->add_trial(t).ok());
   ASSERT_TRUE((*s)->add_trial(t).ok());
   // What a newer llmcc might have written.
-  auto db =
-      Database::open(d.path + "/llmcc.db", Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
+  auto db = Database::open(d.path() + "/llmcc.db", Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
   ASSERT_TRUE(db.ok());
   ASSERT_TRUE((*db)->exec("UPDATE trials SET verdict='from_the_future' WHERE id=1").ok());
   ASSERT_TRUE((*db)->exec("UPDATE sessions SET state='paused'").ok());
@@ -214,7 +204,7 @@ TEST(Store, UnknownVerdictsAndStatesDoNotCrash) {
 
 TEST(Store, ProbedOptionsAreKeptByKey) {
   TempDir d;
-  std::string path = d.path + "/llmcc.db";
+  std::string path = d.path() + "/llmcc.db";
   {
     auto s = Store::open(path);
     ASSERT_TRUE(s.ok());
@@ -249,7 +239,7 @@ TEST(Store, ProbedOptionsAreKeptByKey) {
 
 TEST(Store, LlmRepliesAreCachedByPromptAndModel) {
   TempDir d;
-  auto s = Store::open(d.path + "/llmcc.db");
+  auto s = Store::open(d.path() + "/llmcc.db");
   ASSERT_TRUE(s.ok());
   EXPECT_FALSE((*(*s)->llm_reply("h1", "m")).has_value());
   LlmCacheRow r;
@@ -284,8 +274,8 @@ TEST(Store, LlmRepliesAreCachedByPromptAndModel) {
 
 TEST(Store, CorruptFileIsAnErrorNotACrash) {
   TempDir d;
-  std::ofstream(d.path + "/llmcc.db") << std::string(4096, 'x');
-  auto s = Store::open(d.path + "/llmcc.db");
+  std::ofstream(d.path() + "/llmcc.db") << std::string(4096, 'x');
+  auto s = Store::open(d.path() + "/llmcc.db");
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.error().message.find("not a database"), std::string::npos) << s.error().message;
 }
@@ -293,23 +283,21 @@ TEST(Store, CorruptFileIsAnErrorNotACrash) {
 TEST(Store, NewerSchemaIsRefusedAndKept) {
   TempDir d;
   {
-    auto s = Store::open(d.path + "/llmcc.db");
+    auto s = Store::open(d.path() + "/llmcc.db");
     ASSERT_TRUE(s.ok());
-    auto db =
-        Database::open(d.path + "/llmcc.db", Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
+    auto db = Database::open(d.path() + "/llmcc.db", Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
     ASSERT_TRUE(db.ok()) << db.error().message;
     ASSERT_TRUE((*db)->exec("PRAGMA user_version = 999").ok());
   }
-  auto s = Store::open(d.path + "/llmcc.db");
+  auto s = Store::open(d.path() + "/llmcc.db");
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.error().message.find("newer"), std::string::npos);
 }
 
 TEST(Store, FullDatabaseFailsTheWriteCleanly) {
   TempDir d;
-  ASSERT_TRUE(Store::open(d.path + "/llmcc.db").ok()); // creates the schema
-  auto db =
-      Database::open(d.path + "/llmcc.db", Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
+  ASSERT_TRUE(Store::open(d.path() + "/llmcc.db").ok()); // creates the schema
+  auto db = Database::open(d.path() + "/llmcc.db", Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
   ASSERT_TRUE(db.ok()) << db.error().message;
   // What a full disk looks like to SQLite: no page can be added. The limit is
   // the connection's, so the store is given this connection.
@@ -329,13 +317,13 @@ TEST(Store, FullDatabaseFailsTheWriteCleanly) {
 
 TEST(Spool, RecordsWaitInFilesAndAreIngestedOnce) {
   TempDir d;
-  std::string spool = d.path + "/spool";
+  std::string spool = d.path() + "/spool";
   ASSERT_TRUE(
       spool_record(spool, compile_of("/src/b.c"), {{"compile.plain", 1}, {"capture.spooled", 1}})
           .ok());
   ASSERT_TRUE(spool_record(spool, std::nullopt, {{"passthrough.probe", 1}}).ok());
   std::ofstream(spool + "/garbage.json") << "{not json";
-  auto s = Store::open(d.path + "/llmcc.db");
+  auto s = Store::open(d.path() + "/llmcc.db");
   ASSERT_TRUE(s.ok());
   SpoolIngest in = ingest_spool(**s, spool);
   EXPECT_EQ(in.ingested, 2);
@@ -348,7 +336,7 @@ TEST(Spool, RecordsWaitInFilesAndAreIngestedOnce) {
 
 TEST(Store, ManyWritersFromThreadsLoseNothing) {
   TempDir d;
-  std::string path = d.path + "/llmcc.db";
+  std::string path = d.path() + "/llmcc.db";
   ASSERT_TRUE(Store::open(path).ok());
   std::vector<std::thread> threads;
   std::atomic<int> spooled{0};
@@ -358,7 +346,7 @@ TEST(Store, ManyWritersFromThreadsLoseNothing) {
         auto s = Store::open(path, Database::Mode::ReadWrite, Store::kCompileBusyTimeoutMs);
         auto cmd = compile_of("/src/t" + std::to_string(t) + "_" + std::to_string(i) + ".c");
         if (!s.ok() || !(*s)->record(cmd, {{"compile.plain", 1}}).ok()) {
-          ASSERT_TRUE(spool_record(d.path + "/spool", cmd, {{"compile.plain", 1}}).ok());
+          ASSERT_TRUE(spool_record(d.path() + "/spool", cmd, {{"compile.plain", 1}}).ok());
           ++spooled;
         }
       }
@@ -368,7 +356,7 @@ TEST(Store, ManyWritersFromThreadsLoseNothing) {
     th.join();
   }
   auto s = Store::open(path);
-  ingest_spool(**s, d.path + "/spool");
+  ingest_spool(**s, d.path() + "/spool");
   EXPECT_EQ((*s)->commands("compile")->size(), 320u);
   EXPECT_EQ((*(*s)->stats())["compile.plain"], 320);
 }

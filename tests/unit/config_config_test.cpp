@@ -1,4 +1,5 @@
 #include "config/config.h"
+#include "tests/support/temp_dir.h"
 
 #include <gtest/gtest.h>
 
@@ -7,26 +8,16 @@
 #include <fstream>
 
 using namespace llmcc;
-
-namespace {
-struct TempTree {
-  std::string root;
-  TempTree() {
-    char tmpl[] = "/tmp/llmcc-config-XXXXXX";
-    root = ::mkdtemp(tmpl);
-  }
-  ~TempTree() { std::filesystem::remove_all(root); }
-};
-} // namespace
+using llmcc::testing::TempDir;
 
 TEST(Config, PrecedenceEnvOverProjectOverUserOverDefault) {
-  TempTree t;
-  std::filesystem::create_directories(t.root + "/proj/sub");
-  std::ofstream(t.root + "/user.conf") << "lookup = exact\ncapture = false\nllm_model = user-model\n";
-  std::ofstream(t.root + "/proj/.llmcc.conf") << "# project\ncapture = true\nllm_model = project-model\n";
-  ::setenv("LLMCC_CONFIG", (t.root + "/user.conf").c_str(), 1);
+  TempDir t;
+  std::filesystem::create_directories(t.path() + "/proj/sub");
+  std::ofstream(t.path() + "/user.conf") << "lookup = exact\ncapture = false\nllm_model = user-model\n";
+  std::ofstream(t.path() + "/proj/.llmcc.conf") << "# project\ncapture = true\nllm_model = project-model\n";
+  ::setenv("LLMCC_CONFIG", (t.path() + "/user.conf").c_str(), 1);
   ::setenv("LLMCC_LLM_MODEL", "env-model", 1);
-  Config c = Config::load(t.root + "/proj/sub");
+  Config c = Config::load(t.path() + "/proj/sub");
   ::unsetenv("LLMCC_CONFIG");
   ::unsetenv("LLMCC_LLM_MODEL");
   EXPECT_EQ(c.str("llm_model"), "env-model");
@@ -37,20 +28,20 @@ TEST(Config, PrecedenceEnvOverProjectOverUserOverDefault) {
   EXPECT_EQ(c.get("lookup").origin, ConfigOrigin::UserFile);
   EXPECT_EQ(c.str("allow_unsafe_math"), "false");
   EXPECT_EQ(c.get("allow_unsafe_math").origin, ConfigOrigin::Default);
-  EXPECT_EQ(c.project_file(), t.root + "/proj/.llmcc.conf");
+  EXPECT_EQ(c.project_file(), t.path() + "/proj/.llmcc.conf");
 }
 
 TEST(Config, UnknownKeysWarnAndSetRejectsThem) {
-  TempTree t;
-  std::ofstream(t.root + "/.llmcc.conf") << "bogus = 1\nno equals sign\n";
-  Config c = Config::load(t.root);
+  TempDir t;
+  std::ofstream(t.path() + "/.llmcc.conf") << "bogus = 1\nno equals sign\n";
+  Config c = Config::load(t.path());
   EXPECT_EQ(c.warnings().size(), 2u);
-  EXPECT_FALSE(Config::set_in_file(t.root + "/x.conf", "bogus", "1").ok());
+  EXPECT_FALSE(Config::set_in_file(t.path() + "/x.conf", "bogus", "1").ok());
 }
 
 TEST(Config, SetAndUnsetKeepOtherLines) {
-  TempTree t;
-  std::string f = t.root + "/dir/llmcc.conf";
+  TempDir t;
+  std::string f = t.path() + "/dir/llmcc.conf";
   ASSERT_TRUE(Config::set_in_file(f, "lookup", "exact").ok());
   ASSERT_TRUE(Config::set_in_file(f, "capture", "false").ok());
   ASSERT_TRUE(Config::set_in_file(f, "lookup", "nearest").ok());

@@ -9,16 +9,28 @@
 #include <cmath>
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 using namespace llmcc;
 using llmcc::testing::kGbenchJson;
 using llmcc::testing::TempDir;
 
-TEST(RunBenchmark, TimeFormatCapturesStdout) {
+namespace {
+
+// A spec with a timeout no healthy test command comes near.
+BenchSpec spec_of(std::vector<std::string> argv, std::string format = BenchSpec{}.format) {
   BenchSpec spec;
-  spec.argv = {"/bin/echo", "hello"};
-  spec.format = "time";
+  spec.argv = std::move(argv);
+  spec.format = std::move(format);
   spec.timeout_sec = 30;
+  return spec;
+}
+
+} // namespace
+
+TEST(RunBenchmark, TimeFormatCapturesStdout) {
+  BenchSpec spec = spec_of({"/bin/echo", "hello"}, "time");
   RunSample s = run_benchmark(spec, Objective::Time);
   ASSERT_TRUE(s.ok) << s.failure;
   EXPECT_EQ(s.output, "hello\n");
@@ -28,10 +40,7 @@ TEST(RunBenchmark, TimeFormatCapturesStdout) {
 }
 
 TEST(RunBenchmark, WallFormatScoresWallTime) {
-  BenchSpec spec;
-  spec.argv = {"/bin/echo", "hello"};
-  spec.format = "wall";
-  spec.timeout_sec = 30;
+  BenchSpec spec = spec_of({"/bin/echo", "hello"}, "wall");
   RunSample s = run_benchmark(spec, Objective::Time);
   ASSERT_TRUE(s.ok) << s.failure;
   EXPECT_GT(s.wall_sec, 0);
@@ -39,9 +48,7 @@ TEST(RunBenchmark, WallFormatScoresWallTime) {
 }
 
 TEST(RunBenchmark, AutoFallsBackToTimeWithoutJson) {
-  BenchSpec spec;
-  spec.argv = {"/bin/echo", "not json"};
-  spec.timeout_sec = 30;
+  BenchSpec spec = spec_of({"/bin/echo", "not json"});
   RunSample s = run_benchmark(spec, Objective::Time);
   ASSERT_TRUE(s.ok) << s.failure;
   EXPECT_TRUE(s.per_benchmark.empty());
@@ -50,12 +57,9 @@ TEST(RunBenchmark, AutoFallsBackToTimeWithoutJson) {
 
 TEST(RunBenchmark, AutoAndGbenchScoreTheGeometricMean) {
   for (const char* format : {"auto", "gbench"}) {
-    BenchSpec spec;
     // The JSON is $0 of the script; the --benchmark_format=json that gbench
     // mode appends becomes $1 and is ignored.
-    spec.argv = {"/bin/sh", "-c", "printf '%s' \"$0\"", kGbenchJson};
-    spec.format = format;
-    spec.timeout_sec = 30;
+    BenchSpec spec = spec_of({"/bin/sh", "-c", "printf '%s' \"$0\"", kGbenchJson}, format);
     RunSample s = run_benchmark(spec, Objective::Time);
     ASSERT_TRUE(s.ok) << format << ": " << s.failure;
     EXPECT_NEAR(s.score, std::sqrt(4e-6 * 1e-7), 1e-15) << format;
@@ -65,10 +69,7 @@ TEST(RunBenchmark, AutoAndGbenchScoreTheGeometricMean) {
 }
 
 TEST(RunBenchmark, GbenchAppendsFormatFlagOnlyWhenMissing) {
-  BenchSpec spec;
-  spec.argv = {"/bin/echo"};
-  spec.format = "gbench";
-  spec.timeout_sec = 30;
+  BenchSpec spec = spec_of({"/bin/echo"}, "gbench");
   RunSample s = run_benchmark(spec, Objective::Time);
   EXPECT_FALSE(s.ok);
   EXPECT_EQ(s.output, "--benchmark_format=json\n");
@@ -80,11 +81,8 @@ TEST(RunBenchmark, GbenchAppendsFormatFlagOnlyWhenMissing) {
 }
 
 TEST(RunBenchmark, RegexScoreAndThroughputInversion) {
-  BenchSpec spec;
-  spec.argv = {"/bin/echo", "throughput: 250 MB/s"};
-  spec.format = "regex";
+  BenchSpec spec = spec_of({"/bin/echo", "throughput: 250 MB/s"}, "regex");
   spec.regex = R"(throughput: ([0-9.]+))";
-  spec.timeout_sec = 30;
   RunSample s = run_benchmark(spec, Objective::Time);
   ASSERT_TRUE(s.ok) << s.failure;
   EXPECT_DOUBLE_EQ(s.score, 250);
@@ -101,11 +99,8 @@ TEST(RunBenchmark, RegexScoreAndThroughputInversion) {
 }
 
 TEST(RunBenchmark, RegexFallsBackToStderr) {
-  BenchSpec spec;
-  spec.argv = {"/bin/sh", "-c", "echo result; echo 'time=3.5' >&2"};
-  spec.format = "regex";
+  BenchSpec spec = spec_of({"/bin/sh", "-c", "echo result; echo 'time=3.5' >&2"}, "regex");
   spec.regex = R"(time=([0-9.]+))";
-  spec.timeout_sec = 30;
   RunSample s = run_benchmark(spec, Objective::Time);
   ASSERT_TRUE(s.ok) << s.failure;
   EXPECT_DOUBLE_EQ(s.score, 3.5);
@@ -161,12 +156,9 @@ TEST(RunBenchmark, ReportsFailures) {
 TEST(RunBenchmark, PassesEnvAndCwd) {
   TempDir dir("llmcc-benchmark-run-test-");
   ASSERT_FALSE(dir.path().empty());
-  BenchSpec spec;
-  spec.argv = {"/bin/sh", "-c", "echo \"$LLMCC_TEST_VAR\"; pwd"};
-  spec.format = "time";
+  BenchSpec spec = spec_of({"/bin/sh", "-c", "echo \"$LLMCC_TEST_VAR\"; pwd"}, "time");
   spec.cwd = dir.path();
   spec.env = {{"LLMCC_TEST_VAR", "forty-two"}};
-  spec.timeout_sec = 30;
   RunSample s = run_benchmark(spec, Objective::Time);
   ASSERT_TRUE(s.ok) << s.failure;
   EXPECT_EQ(s.output, "forty-two\n" + std::filesystem::canonical(dir.path()).string() + "\n");

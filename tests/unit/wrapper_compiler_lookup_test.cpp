@@ -29,6 +29,13 @@ Parsed parse(const std::string& text) {
   return p;
 }
 
+void expect_parsed(const std::string& text, CompilerFamily family, const std::string& version) {
+  SCOPED_TRACE(text);
+  Parsed p = parse(text);
+  EXPECT_EQ(p.family, family);
+  EXPECT_EQ(p.version, version);
+}
+
 // A private directory of fake compilers, with PATH, LLMCC_CC/LLMCC_CXX and the
 // user configuration pointed at it for the test's duration.
 class LookupTest : public ::testing::Test {
@@ -84,60 +91,39 @@ protected:
 } // namespace
 
 TEST(CompilerVersion, GccFamilyAndFullVersion) {
-  Parsed gcc = parse("gcc (Debian 12.2.0-14+deb12u1) 12.2.0\n"
-                     "Copyright (C) 2022 Free Software Foundation, Inc.\n");
-  EXPECT_EQ(gcc.family, CompilerFamily::Gcc);
-  EXPECT_EQ(gcc.version, "12.2.0");
-  Parsed cc = parse("cc (Debian 12.2.0-14+deb12u1) 12.2.0\n"
-                    "Copyright (C) 2022 Free Software Foundation, Inc.\n");
-  EXPECT_EQ(cc.family, CompilerFamily::Gcc);
-  EXPECT_EQ(cc.version, "12.2.0");
-  Parsed fedora = parse("gcc (GCC) 13.2.1 20231011 (Red Hat 13.2.1-4)\n");
-  EXPECT_EQ(fedora.family, CompilerFamily::Gcc);
-  EXPECT_EQ(fedora.version, "13.2.1");
+  expect_parsed("gcc (Debian 12.2.0-14+deb12u1) 12.2.0\n"
+                "Copyright (C) 2022 Free Software Foundation, Inc.\n",
+                CompilerFamily::Gcc, "12.2.0");
+  expect_parsed("cc (Debian 12.2.0-14+deb12u1) 12.2.0\n"
+                "Copyright (C) 2022 Free Software Foundation, Inc.\n",
+                CompilerFamily::Gcc, "12.2.0");
+  expect_parsed("gcc (GCC) 13.2.1 20231011 (Red Hat 13.2.1-4)\n", CompilerFamily::Gcc, "13.2.1");
   // No copyright line: the driver name says it.
-  Parsed gxx = parse("g++-12 (Ubuntu 12.3.0-1ubuntu1~22.04) 12.3.0");
-  EXPECT_EQ(gxx.family, CompilerFamily::Gcc);
-  EXPECT_EQ(gxx.version, "12.3.0");
-  Parsed two_parts = parse("gcc (GCC) 4.8\n");
-  EXPECT_EQ(two_parts.family, CompilerFamily::Gcc);
-  EXPECT_EQ(two_parts.version, "4.8");
+  expect_parsed("g++-12 (Ubuntu 12.3.0-1ubuntu1~22.04) 12.3.0", CompilerFamily::Gcc, "12.3.0");
+  expect_parsed("gcc (GCC) 4.8\n", CompilerFamily::Gcc, "4.8");
 }
 
 TEST(CompilerVersion, ClangVersionIsTakenAfterClangVersion) {
-  Parsed debian =
-      parse("Debian clang version 14.0.6\nTarget: x86_64-pc-linux-gnu\nThread model: posix\n"
-            "InstalledDir: /usr/bin\n");
-  EXPECT_EQ(debian.family, CompilerFamily::Clang);
-  EXPECT_EQ(debian.version, "14.0.6");
+  expect_parsed("Debian clang version 14.0.6\nTarget: x86_64-pc-linux-gnu\nThread model: posix\n"
+                "InstalledDir: /usr/bin\n",
+                CompilerFamily::Clang, "14.0.6");
   // The vendor's own number comes first on the line; clang's is the one kept.
-  Parsed apple =
-      parse("Apple clang version 15.0.0 (clang-1500.1.0.2.5)\nTarget: arm64-apple-darwin23.2.0\n");
-  EXPECT_EQ(apple.family, CompilerFamily::Clang);
-  EXPECT_EQ(apple.version, "15.0.0");
-  Parsed ubuntu = parse("Ubuntu clang version 18.1.3 (1ubuntu1)\n");
-  EXPECT_EQ(ubuntu.family, CompilerFamily::Clang);
-  EXPECT_EQ(ubuntu.version, "18.1.3");
-  Parsed vendor = parse("AMD clang version 16.0.3 (CLANG: AOCC_4.1.0-Build#270 2023_07_10)\n");
-  EXPECT_EQ(vendor.family, CompilerFamily::Clang);
-  EXPECT_EQ(vendor.version, "16.0.3");
+  expect_parsed("Apple clang version 15.0.0 (clang-1500.1.0.2.5)\nTarget: arm64-apple-darwin23.2.0\n",
+                CompilerFamily::Clang, "15.0.0");
+  expect_parsed("Ubuntu clang version 18.1.3 (1ubuntu1)\n", CompilerFamily::Clang, "18.1.3");
+  expect_parsed("AMD clang version 16.0.3 (CLANG: AOCC_4.1.0-Build#270 2023_07_10)\n", CompilerFamily::Clang, "16.0.3");
 }
 
 TEST(CompilerVersion, ClangVersionOnALaterLineUsesTheFirstLine) {
-  Parsed p =
-      parse("emcc (Emscripten gcc/clang-like replacement) 3.1.6 (1a2b3c)\nclang version 15.0.0\n");
-  EXPECT_EQ(p.family, CompilerFamily::Clang);
-  EXPECT_EQ(p.version, "3.1.6");
+  expect_parsed("emcc (Emscripten gcc/clang-like replacement) 3.1.6 (1a2b3c)\nclang version 15.0.0\n",
+                CompilerFamily::Clang, "3.1.6");
 }
 
 TEST(CompilerVersion, UnknownCompilersKeepTheirNumber) {
-  Parsed icx = parse("Intel(R) oneAPI DPC++/C++ Compiler 2024.0.0 (2024.0.0.20231017)\n"
-                     "Target: x86_64-unknown-linux-gnu\n");
-  EXPECT_EQ(icx.family, CompilerFamily::Unknown);
-  EXPECT_EQ(icx.version, "2024.0.0");
-  Parsed none = parse("");
-  EXPECT_EQ(none.family, CompilerFamily::Unknown);
-  EXPECT_EQ(none.version, "");
+  expect_parsed("Intel(R) oneAPI DPC++/C++ Compiler 2024.0.0 (2024.0.0.20231017)\n"
+                "Target: x86_64-unknown-linux-gnu\n",
+                CompilerFamily::Unknown, "2024.0.0");
+  expect_parsed("", CompilerFamily::Unknown, "");
   // No number at all leaves the previous value alone.
   CompilerFamily family = CompilerFamily::Gcc;
   std::string version = "1.2";

@@ -4,20 +4,14 @@
 #include "record.h"
 #include "workload.h"
 
-namespace {
-
-int g_failures = 0;
-
-void check(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "FAILED: %s\n", what);
-    ++g_failures;
-  }
-}
-
-} // namespace
-
 int main() {
+  int failures = 0;
+  auto check = [&failures](bool ok, const char* what) {
+    if (!ok) {
+      std::fprintf(stderr, "FAILED: %s\n", what);
+      ++failures;
+    }
+  };
   const mixed::Record r{"hello", {0, 1, 300, ~0ull}};
   const std::string text = mixed::serialize(r);
   const auto back = mixed::deserialize(text);
@@ -27,8 +21,8 @@ int main() {
   check(!mixed::deserialize(mixed::serialize(r) + "AAAA"), "rejects trailing bytes");
   check(mixed::run_workload(100) != 0, "workload round trips");
   check(mixed::run_workload(100) == mixed::run_workload(100), "workload is deterministic");
-  if (g_failures == 0) {
+  if (failures == 0) {
     std::printf("test_cxx: all passed\n");
   }
-  return g_failures == 0 ? 0 : 1;
+  return failures == 0 ? 0 : 1;
 }

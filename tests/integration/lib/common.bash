@@ -293,6 +293,31 @@ plain_reference() {
   fi
 }
 
+# begin_case <label> <example> <cc> <cxx> <name>: the plain build's output in
+# REF, the label in the log, and a fresh database <name>.
+begin_case() {
+  plain_reference "$2" "$3" "$4"
+  note "$1"
+  fresh_db "$5"
+}
+
+# each_example_build <fn>: runs `fn <cc> <cxx> <example> <generator>` for both
+# CMake examples under every compiler pair, alternating Ninja and Unix Makefiles
+# so each compiler and each example meets both generators.
+each_example_build() {
+  local fn="$1" generators=("Ninja" "Unix Makefiles")
+  local p=0 e pair cc cxx example
+  for pair in "${PAIRS[@]}"; do
+    p=$((p + 1))
+    e=0
+    read -r cc cxx <<<"$pair"
+    for example in cmake-library mixed-c-cxx; do
+      "$fn" "$cc" "$cxx" "$example" "${generators[$(((p + e) % 2))]}"
+      e=$((e + 1))
+    done
+  done
+}
+
 # check_cmake_build <label> <example> <build-dir> <expected-output-file> [config]:
 # demo output, ctest, and that exactly the example's TUs and links were captured.
 check_cmake_build() {
