@@ -247,7 +247,8 @@ nlohmann::json ChatClient::request_body(const std::vector<ChatMessage>& messages
     nlohmann::json body = {{"model", m_settings.model},
                            {"messages", msgs},
                            {"stream", false},
-                           {"options", {{"temperature", m_settings.temperature}, {"num_predict", m_settings.max_tokens}}}};
+                           {"options",
+                            {{"temperature", m_settings.temperature}, {"num_predict", m_settings.max_tokens}}}};
     if (m_format == ReplyFormat::JsonSchema) {
       body["format"] = m_settings.reply_schema;
     } else if (m_format == ReplyFormat::JsonObject) {

@@ -14,8 +14,9 @@ bool same_source(const std::string& trial_source, const std::string& rel) {
   if (trial_source == rel) {
     return true;
   }
-  return trial_source.size() > rel.size() && trial_source.compare(trial_source.size() - rel.size(), rel.size(), rel) == 0 &&
-         trial_source[trial_source.size() - rel.size() - 1] == '/';
+  size_t cut = trial_source.size() - rel.size();
+  return trial_source.size() > rel.size() && trial_source.compare(cut, rel.size(), rel) == 0 &&
+         trial_source[cut - 1] == '/';
 }
 
 std::string origin_line(const char* who, const OriginWorth& w) {

@@ -218,7 +218,9 @@ ChatSettings schema_settings_for(const FakeLlmServer& server) {
   return s;
 }
 
-nlohmann::json body_of(const nlohmann::json& request) { return nlohmann::json::parse(request["body"].get<std::string>()); }
+nlohmann::json body_of(const nlohmann::json& request) {
+  return nlohmann::json::parse(request["body"].get<std::string>());
+}
 
 } // namespace
 
@@ -277,10 +279,9 @@ TEST(ChatClient, AnAssumedFormatNeverAsksForMoreStructure) {
 
 TEST(ChatClient, AnOllamaUrlSpeaksTheNativeApiWithFormat) {
   FakeLlmServer server;
-  LLMCC_START_FAKE_SERVER_OF_KIND(server,
-                                  (nlohmann::json::array({{{"content", "{\"candidates\":[]}"},
-                                                           {"usage", {{"prompt_tokens", 7}, {"completion_tokens", 3}}}}})),
-                                  "ollama");
+  nlohmann::json script = nlohmann::json::array(
+      {{{"content", "{\"candidates\":[]}"}, {"usage", {{"prompt_tokens", 7}, {"completion_tokens", 3}}}}});
+  LLMCC_START_FAKE_SERVER_OF_KIND(server, script, "ollama");
   ChatClient client(schema_settings_for(server));
   auto reply = client.complete(hello());
   ASSERT_TRUE(reply.ok()) << reply.error().message;
