@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "cli/tool.h"
+#include "tuner/planner_worth.h"
 #include "util/fs.h"
 #include "util/strings.h"
 
@@ -84,9 +85,20 @@ void register_explain(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& 
                        fmt::print(stderr, "llmcc: error: {}\n", trials.error().message);
                        return 1;
                      }
+                     // What the planners were worth in the session that found it.
+                     std::optional<PlannerWorth> worth;
+                     if (w.session_id) {
+                       if (auto row = store->session(w.session_id); row && *row && (*row)->summary.is_object() &&
+                                                                     (*row)->summary.contains("worth")) {
+                         worth = PlannerWorth::from_json((*row)->summary["worth"]);
+                       }
+                     }
                      if (*json) {
                        nlohmann::json e = w.to_json();
                        e["id"] = w.id;
+                       if (worth) {
+                         e["worth"] = worth->to_json();
+                       }
                        e["trials"] = nlohmann::json::array();
                        for (const auto& t : *trials) {
                          e["trials"].push_back(
@@ -120,6 +132,11 @@ void register_explain(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& 
                                 w.session_id ? fmt::format(", session {}", w.session_id) : std::string());
                      fmt::print("rationale:  {}\n", w.rationale.empty() ? "-" : printable(w.rationale, 400));
                      fmt::print("tu key:     {}\n", w.tu_key);
+                     if (worth) {
+                       for (const auto& line : worth->describe()) {
+                         fmt::print("session {}: {}\n", w.session_id, line);
+                       }
+                     }
                      if (trials->empty()) {
                        fmt::print("\nno trials recorded for this TU (imported winner?)\n");
                        continue;

@@ -87,6 +87,9 @@ void print_summary(const TuneSummary& s) {
   for (const auto& n : s.notes) {
     fmt::print("note: {}\n", n);
   }
+  for (const auto& line : s.worth.describe()) {
+    fmt::print("{}\n", line);
+  }
   fmt::print("session {} {} after {} trials in {:.0f}s\n", s.session_id, to_string(s.state), s.trials, s.seconds);
   if (s.state == SessionState::Interrupted) {
     fmt::print("resume with: llmcc tune --resume\n");
@@ -179,11 +182,19 @@ void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                      }
                    }
                    std::signal(SIGINT, on_sigint);
-                   auto summary = run_tune_session(o, ctx.config(), *store, planner_factory(ctx, a->llm_budget));
+                   auto llm_usage = std::make_shared<LlmUsage>();
+                   auto summary =
+                       run_tune_session(o, ctx.config(), *store, planner_factory(ctx, a->llm_budget, llm_usage));
                    std::signal(SIGINT, SIG_DFL);
                    if (!summary) {
                      log::error("{}", summary.error().message);
                      return 1;
+                   }
+                   if ((o.planner == "llm" || o.planner == "hybrid") && summary->state != SessionState::DryRun) {
+                     // Planners live per TU, so the session itself never sees the
+                     // LLM's cost; it joins the stored summary here for `explain`.
+                     summary->worth.usage = *llm_usage;
+                     (void)store->update_session(summary->session_id, summary->state, summary->to_json());
                    }
                    if (o.json) {
                      fmt::print("{}\n", summary->to_json().dump(2));

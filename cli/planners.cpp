@@ -6,8 +6,9 @@
 
 namespace llmcc::cli {
 
-PlannerFactory planner_factory(ToolContext& ctx, int64_t llm_token_budget) {
+PlannerFactory planner_factory(ToolContext& ctx, int64_t llm_token_budget, std::shared_ptr<LlmUsage> llm_usage) {
   LlmSettings settings = llm_settings(ctx.config());
+  settings.session_usage = std::move(llm_usage);
   if (llm_token_budget > 0) {
     settings.token_budget = llm_token_budget;
   }

@@ -47,8 +47,10 @@ void register_extensions(CLI::App& app, ToolContext& ctx, std::vector<Subcommand
 void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out);
 void register_cmake_import(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out);
 
-// The planners behind `llmcc tune --planner NAME`, and the default name.
-PlannerFactory planner_factory(ToolContext& ctx, int64_t llm_token_budget = 0);
+// The planners behind `llmcc tune --planner NAME`, and the default name. Every LLM
+// planner made adds its cost to `llm_usage` (when given).
+PlannerFactory planner_factory(ToolContext& ctx, int64_t llm_token_budget = 0,
+                               std::shared_ptr<LlmUsage> llm_usage = nullptr);
 std::string default_planner(const ToolContext& ctx);
 
 // Formats a table with aligned columns (plain text, no colours).

@@ -129,6 +129,67 @@ double parse_retry_after(const std::string& value) {
   return std::max(0.0, std::difftime(when, std::time(nullptr)));
 }
 
+std::string_view to_string(ReplyFormat f) {
+  switch (f) {
+  case ReplyFormat::JsonSchema:
+    return "json_schema";
+  case ReplyFormat::JsonObject:
+    return "json_object";
+  case ReplyFormat::Text:
+    return "text";
+  }
+  return "text";
+}
+
+std::optional<ReplyFormat> reply_format_from_string(std::string_view s) {
+  for (ReplyFormat f : {ReplyFormat::JsonSchema, ReplyFormat::JsonObject, ReplyFormat::Text}) {
+    if (to_string(f) == s) {
+      return f;
+    }
+  }
+  return std::nullopt;
+}
+
+ChatApi chat_api_of(const std::string& base_url) {
+  std::string url = base_url;
+  while (!url.empty() && url.back() == '/') {
+    url.pop_back();
+  }
+  return url.size() >= 4 && url.compare(url.size() - 4, 4, "/api") == 0 ? ChatApi::Ollama : ChatApi::OpenAi;
+}
+
+Expected<ChatReply> parse_ollama_response(const std::string& body) {
+  auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Error{"response is not a JSON object"};
+  }
+  if (j.contains("error")) {
+    return Error{"server error: " + error_text_of(body)};
+  }
+  if (!j.contains("message") || !j["message"].is_object()) {
+    return Error{"response has no message"};
+  }
+  const auto& message = j["message"];
+  if (!message.contains("content") || !message["content"].is_string()) {
+    return Error{"response message has no text content"};
+  }
+  ChatReply reply;
+  reply.content = message["content"].get<std::string>();
+  if (j.contains("done_reason") && j["done_reason"].is_string()) {
+    reply.finish_reason = one_line(j["done_reason"].get<std::string>(), 40);
+  }
+  auto count = [&](const char* key) -> int64_t {
+    if (j.contains(key) && j[key].is_number_integer()) {
+      return std::max<int64_t>(0, j[key].get<int64_t>());
+    }
+    return 0;
+  };
+  reply.prompt_tokens = count("prompt_eval_count");
+  reply.completion_tokens = count("eval_count");
+  reply.usage_reported = j.contains("prompt_eval_count") || j.contains("eval_count");
+  return reply;
+}
+
 Expected<ChatReply> parse_chat_response(const std::string& body) {
   auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
@@ -169,6 +230,9 @@ Expected<ChatReply> parse_chat_response(const std::string& body) {
 }
 
 ChatClient::ChatClient(ChatSettings settings) : m_settings(std::move(settings)) {
+  m_format = !m_settings.json_mode               ? ReplyFormat::Text
+             : m_settings.reply_schema.is_null() ? ReplyFormat::JsonObject
+                                                 : ReplyFormat::JsonSchema;
   m_sleep = [](double s) {
     std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<long>(s * 1000)));
   };
@@ -179,14 +243,36 @@ nlohmann::json ChatClient::request_body(const std::vector<ChatMessage>& messages
   for (const auto& m : messages) {
     msgs.push_back({{"role", m.role}, {"content", m.content}});
   }
+  if (chat_api_of(m_settings.base_url) == ChatApi::Ollama) {
+    nlohmann::json body = {{"model", m_settings.model},
+                           {"messages", msgs},
+                           {"stream", false},
+                           {"options",
+                            {{"temperature", m_settings.temperature}, {"num_predict", m_settings.max_tokens}}}};
+    if (m_format == ReplyFormat::JsonSchema) {
+      body["format"] = m_settings.reply_schema;
+    } else if (m_format == ReplyFormat::JsonObject) {
+      body["format"] = "json";
+    }
+    return body;
+  }
   nlohmann::json body = {{"model", m_settings.model},
                          {"messages", msgs},
                          {"temperature", m_settings.temperature},
                          {"max_tokens", m_settings.max_tokens}};
-  if (m_settings.json_mode) {
+  if (m_format == ReplyFormat::JsonSchema) {
+    body["response_format"] = {
+        {"type", "json_schema"},
+        {"json_schema", {{"name", "llmcc_candidates"}, {"strict", true}, {"schema", m_settings.reply_schema}}}};
+  } else if (m_format == ReplyFormat::JsonObject) {
     body["response_format"] = {{"type", "json_object"}};
   }
   return body;
+}
+
+void ChatClient::assume_reply_format(ReplyFormat f) {
+  // The enum runs from most to least structured.
+  m_format = std::max(m_format, f);
 }
 
 Expected<ChatReply> ChatClient::complete(const std::vector<ChatMessage>& messages) {
@@ -204,16 +290,31 @@ Expected<ChatReply> ChatClient::complete(const std::vector<ChatMessage>& message
   if (std::any_of(key.begin(), key.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
     return Error{fmt::format("the API key in ${} contains control characters", m_settings.api_key_env)};
   }
-  // The prompt is built from project data, never from the environment, but a source
-  // excerpt could still quote the key; it must not leave the machine that way.
-  std::string body = scrub_secret(request_body(messages).dump(), key);
-
   std::string url = m_settings.base_url;
   while (!url.empty() && url.back() == '/') {
     url.pop_back();
   }
-  url += "/chat/completions";
+  url += chat_api_of(m_settings.base_url) == ChatApi::Ollama ? "/chat" : "/chat/completions";
+  for (;;) {
+    // The prompt is built from project data, never from the environment, but a source
+    // excerpt could still quote the key; it must not leave the machine that way.
+    std::string body = scrub_secret(request_body(messages).dump(), key);
+    long status = 0;
+    auto reply = send(url, body, key, &status);
+    // A 400 to a structured request is most often the field itself being refused
+    // (older llama.cpp, proxies, servers without grammar support): ask plainer.
+    if (reply || status != 400 || m_format == ReplyFormat::Text) {
+      return reply;
+    }
+    ReplyFormat next = m_format == ReplyFormat::JsonSchema ? ReplyFormat::JsonObject : ReplyFormat::Text;
+    log::warn("the LLM endpoint refused response format {} ({}); asking for {}", to_string(m_format),
+              reply.error().message, to_string(next));
+    m_format = next;
+  }
+}
 
+Expected<ChatReply> ChatClient::send(const std::string& url, const std::string& body, const std::string& key,
+                                     long* status_out) {
   CurlList headers;
   auto add_header = [&](const std::string& h) {
     curl_slist* next = curl_slist_append(headers.get(), h.c_str());
@@ -280,8 +381,10 @@ Expected<ChatReply> ChatClient::complete(const std::vector<ChatMessage>& message
     } else {
       long status = 0;
       curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+      *status_out = status;
       if (status >= 200 && status < 300) {
-        auto reply = parse_chat_response(sink.body);
+        auto reply = chat_api_of(m_settings.base_url) == ChatApi::Ollama ? parse_ollama_response(sink.body)
+                                                                          : parse_chat_response(sink.body);
         if (!reply) {
           return Error{scrub_secret("invalid response: " + reply.error().message, key)};
         }

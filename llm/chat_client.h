@@ -13,7 +13,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace llmcc {
@@ -22,6 +24,17 @@ struct ChatMessage {
   std::string role; // "system", "user", "assistant"
   std::string content;
 };
+
+// What a request asks the reply to be, most structured first. A server that refuses
+// one with HTTP 400 is asked for the next (docs/llm.md, "Request shapes").
+enum class ReplyFormat { JsonSchema, JsonObject, Text };
+std::string_view to_string(ReplyFormat f);
+std::optional<ReplyFormat> reply_format_from_string(std::string_view s);
+
+// Which API the base URL speaks: OpenAI's chat completions (OpenAI, vLLM, llama.cpp,
+// LM Studio, Ollama's /v1), or Ollama's native /api/chat (a base URL ending in /api).
+enum class ChatApi { OpenAi, Ollama };
+ChatApi chat_api_of(const std::string& base_url);
 
 struct ChatSettings {
   std::string base_url;                    // ".../v1"; the client POSTs to base_url + "/chat/completions"
@@ -34,9 +47,10 @@ struct ChatSettings {
   double max_backoff_sec = 30;             // cap for backoff and for a server's Retry-After
   double temperature = 0.2;
   int max_tokens = 2048;
-  // Sends response_format {"type":"json_object"}. Most servers support it; turn it
-  // off for ones that reject the field.
+  // Asks for structured replies (a JSON schema when one is given, else a JSON
+  // object); off sends plain text requests only.
   bool json_mode = true;
+  nlohmann::json reply_schema;             // the reply's JSON schema; null: none
   size_t max_reply_bytes = 1u << 20;       // larger HTTP bodies fail with "reply too large"
 };
 
@@ -58,6 +72,12 @@ public:
   // The request body as it would be sent (for the cache's request_json). Never
   // contains credentials.
   virtual nlohmann::json request_body(const std::vector<ChatMessage>& messages) const = 0;
+  // The reply format the next request asks for; none for scripted transports.
+  virtual std::optional<ReplyFormat> reply_format() const { return std::nullopt; }
+  // Starts from a format this endpoint was seen to accept, so a refusal costs one
+  // request per endpoint rather than one per planner. Never asks for more structure
+  // than the settings allow.
+  virtual void assume_reply_format(ReplyFormat) {}
 };
 
 class ChatClient : public ChatTransport {
@@ -67,17 +87,25 @@ public:
   Expected<ChatReply> complete(const std::vector<ChatMessage>& messages) override;
   nlohmann::json request_body(const std::vector<ChatMessage>& messages) const override;
   const ChatSettings& settings() const { return m_settings; }
+  std::optional<ReplyFormat> reply_format() const override { return m_format; }
+  void assume_reply_format(ReplyFormat f) override;
 
   // Replaces the sleep between retries (tests count delays instead of waiting).
   void set_sleeper(std::function<void(double seconds)> sleeper) { m_sleep = std::move(sleeper); }
 
 private:
+  // One request with retries; `status` is the last HTTP status (0: none).
+  Expected<ChatReply> send(const std::string& url, const std::string& body, const std::string& key, long* status);
+
   ChatSettings m_settings;
+  ReplyFormat m_format;
   std::function<void(double)> m_sleep;
 };
 
 // Parses a chat-completions response body (exposed for tests).
 Expected<ChatReply> parse_chat_response(const std::string& body);
+// Parses an Ollama /api/chat response body (non-streaming).
+Expected<ChatReply> parse_ollama_response(const std::string& body);
 
 // Replaces every occurrence of `secret` in `text` (no-op for an empty secret).
 std::string scrub_secret(std::string text, const std::string& secret);

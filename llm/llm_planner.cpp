@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 
@@ -88,6 +89,7 @@ ChatSettings LlmSettings::chat() const {
   c.temperature = temperature;
   c.max_tokens = max_tokens;
   c.json_mode = json_mode;
+  c.reply_schema = reply_schema();
   return c;
 }
 
@@ -133,6 +135,33 @@ LlmPlanner::LlmPlanner(LlmSettings settings, Store* store, std::unique_ptr<ChatT
     m_templates = default_templates();
     give_up(templates.error().message);
   }
+  recall_reply_format();
+}
+
+void LlmPlanner::recall_reply_format() {
+  if (!m_store || !m_transport || !m_transport->reply_format() || m_settings.replay) {
+    return;
+  }
+  auto stored = m_store->llm_endpoint_format(m_settings.url);
+  if (!stored || !*stored) {
+    return;
+  }
+  if (auto f = reply_format_from_string(**stored)) {
+    m_transport->assume_reply_format(*f);
+    m_known_format = *f;
+  }
+}
+
+void LlmPlanner::remember_reply_format() {
+  auto f = m_transport->reply_format();
+  if (!m_store || !f || f == m_known_format) {
+    return;
+  }
+  if (Status s = m_store->put_llm_endpoint_format(m_settings.url, std::string(to_string(*f))); !s) {
+    log::debug("cannot remember the endpoint's reply format: {}", s.message());
+    return;
+  }
+  m_known_format = f;
 }
 
 void LlmPlanner::start(const PlanningContext& ctx, const std::vector<TrialOutcome>& history) {
@@ -247,6 +276,9 @@ void LlmPlanner::run_round() {
   int64_t cached_prompt = 0, cached_completion = 0;
   if (auto cached = cache_lookup(hash, &cached_prompt, &cached_completion)) {
     ++m_stats.cache_hits;
+    if (m_settings.session_usage) {
+      ++m_settings.session_usage->cache_hits;
+    }
     text = std::move(*cached);
   } else if (m_settings.replay) {
     give_up("replay: no cached reply for this prompt");
@@ -270,7 +302,14 @@ void LlmPlanner::run_round() {
       return;
     }
     ++m_stats.requests;
+    auto asked = std::chrono::steady_clock::now();
     auto r = m_transport->complete(m_last_messages);
+    double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count();
+    m_stats.wait_sec += waited;
+    if (m_settings.session_usage) {
+      ++m_settings.session_usage->requests;
+      m_settings.session_usage->wait_sec += waited;
+    }
     if (!r) {
       ++m_stats.failures;
       give_up(r.error().message);
@@ -284,6 +323,11 @@ void LlmPlanner::run_round() {
     }
     m_stats.prompt_tokens += reply.prompt_tokens;
     m_stats.completion_tokens += reply.completion_tokens;
+    if (m_settings.session_usage) {
+      m_settings.session_usage->prompt_tokens += reply.prompt_tokens;
+      m_settings.session_usage->completion_tokens += reply.completion_tokens;
+    }
+    remember_reply_format();
     text = reply.content;
     from_network = true;
   }

@@ -17,6 +17,7 @@
 #include "llm/chat_client.h"
 #include "llm/prompt.h"
 #include "tuner/planner.h"
+#include "tuner/planner_worth.h"
 
 #include <functional>
 #include <map>
@@ -46,6 +47,9 @@ struct LlmSettings {
   // Told once when the planner stops using the LLM, with the status text. Unset:
   // the status is logged as a warning.
   std::function<void(const std::string&)> on_status;
+  // Where every LLM planner of a session adds its cost (planners are made per TU);
+  // null: nowhere.
+  std::shared_ptr<LlmUsage> session_usage;
 
   ChatSettings chat() const;
 };
@@ -70,6 +74,7 @@ struct LlmStats {
   int failures = 0;        // transport errors and unusable replies
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;
+  double wait_sec = 0;     // waiting for the endpoint
   int accepted = 0;
   std::map<std::string, int> rejected; // by category (llm/reply_parser.h)
 
@@ -101,6 +106,9 @@ private:
   void give_up(const std::string& why);
   std::optional<std::string> cache_lookup(const std::string& hash, int64_t* prompt_tokens, int64_t* completion_tokens);
   void cache_store(const std::string& hash, const std::vector<ChatMessage>& messages, const ChatReply& reply);
+  // The reply format the endpoint accepted before, and remembering a new one.
+  void recall_reply_format();
+  void remember_reply_format();
 
   LlmSettings m_settings;
   Store* m_store;
@@ -117,6 +125,7 @@ private:
   int m_empty_rounds_in_row = 0;
   bool m_available = true;
   std::string m_status;
+  std::optional<ReplyFormat> m_known_format;
 };
 
 // Interleaves LLM proposals with a built-in planner's: in each call the LLM's come

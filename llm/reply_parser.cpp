@@ -93,6 +93,22 @@ Expected<nlohmann::json> extract_reply_json(const std::string& text) {
   return j;
 }
 
+nlohmann::json reply_schema() {
+  nlohmann::json candidate = {
+      {"type", "object"},
+      {"properties",
+       {{"opt", {{"type", "string"}}},
+        {"options", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+        {"pipeline", {{"type", "string"}}},
+        {"rationale", {{"type", "string"}}}}},
+      {"required", {"opt", "options", "pipeline", "rationale"}},
+      {"additionalProperties", false}};
+  return {{"type", "object"},
+          {"properties", {{"candidates", {{"type", "array"}, {"items", candidate}}}}},
+          {"required", {"candidates"}},
+          {"additionalProperties", false}};
+}
+
 Expected<ParsedReply> parse_reply(const std::string& text, const ReplyRules& rules) {
   if (text.size() > rules.max_reply_chars) {
     return Error{"reply too large"};

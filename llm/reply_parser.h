@@ -50,6 +50,11 @@ struct ParsedReply {
 // shape: ...". Per-candidate problems are rejections, not errors.
 Expected<ParsedReply> parse_reply(const std::string& text, const ReplyRules& rules);
 
+// The documented reply shape as a JSON schema, for servers that constrain their
+// output to one. Every key is required (OpenAI's strict mode asks for that; "" and
+// [] say "none"); parse_reply stays the judge of what comes back.
+nlohmann::json reply_schema();
+
 // The JSON value of a reply: the whole text, or the body of a single ```json
 // (or bare ```) fenced block that is the whole text apart from whitespace.
 Expected<nlohmann::json> extract_reply_json(const std::string& text);

@@ -374,6 +374,9 @@ Expected<TuneSummary> Session::run() {
   tune_all();
   measure_program(all, orig_copy);
 
+  if (auto trials = m_store.trials(m_summary.session_id)) {
+    m_summary.worth = planner_worth(*trials, m_summary.winners());
+  }
   m_summary.seconds = seconds_since(m_started);
   m_summary.state = tune_stop_requested() ? SessionState::Interrupted : SessionState::Done;
   save_state(m_summary.state);

@@ -76,7 +76,7 @@ nlohmann::json TuneSummary::to_json() const {
   }
   nlohmann::json j = {{"session", session_id}, {"state", std::string(to_string(state))},   {"objective", objective},
                       {"tus", tus_json},       {"trials", trials}, {"seconds", seconds},
-                      {"notes", notes}};
+                      {"notes", notes}, {"worth", worth.to_json()}};
   if (program_measured) {
     j["program"] = {{"speedup", program_speedup}, {"low", program_low}, {"high", program_high}};
     if (native_measured) {
@@ -84,6 +84,16 @@ nlohmann::json TuneSummary::to_json() const {
     }
   }
   return j;
+}
+
+std::vector<SessionWinner> TuneSummary::winners() const {
+  std::vector<SessionWinner> out;
+  for (const auto& t : tus) {
+    if (t.status == TuStatus::Tuned) {
+      out.push_back({t.source_rel, t.config});
+    }
+  }
+  return out;
 }
 
 } // namespace llmcc

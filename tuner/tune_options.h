@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cache/records.h"
+#include "tuner/planner_worth.h"
 
 #include <nlohmann/json.hpp>
 
@@ -72,7 +73,10 @@ struct TuneSummary {
   int trials = 0;
   double seconds = 0;
   std::vector<std::string> notes;
+  PlannerWorth worth; // JSON key "worth"
   nlohmann::json to_json() const;
+  // The TUs that got a winner, for planner_worth().
+  std::vector<SessionWinner> winners() const;
 };
 
 } // namespace llmcc

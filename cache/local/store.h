@@ -126,6 +126,10 @@ public:
   // probe key. A stored value that is not a list of names reads as not probed.
   Expected<std::optional<std::vector<std::string>>> probed_options(const std::string& key);
   Status put_probed_options(const std::string& key, const std::vector<std::string>& accepted);
+  // The reply format an LLM endpoint (base URL) last accepted, as llm/chat_client.h
+  // names it; none when not yet known.
+  Expected<std::optional<std::string>> llm_endpoint_format(const std::string& endpoint);
+  Status put_llm_endpoint_format(const std::string& endpoint, const std::string& format);
   // The cached reply to this prompt from this model.
   Expected<std::optional<LlmCacheRow>> llm_reply(const std::string& prompt_hash, const std::string& model);
   // Replaces any cached reply for the row's prompt and model.

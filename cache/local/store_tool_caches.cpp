@@ -28,6 +28,24 @@ Status Store::put_probed_options(const std::string& key, const std::vector<std::
                    nlohmann::json(accepted).dump());
 }
 
+Expected<std::optional<std::string>> Store::llm_endpoint_format(const std::string& endpoint) {
+  const std::string key = "llm_reply_format:" + endpoint;
+  auto st = m_db->query("SELECT value FROM meta WHERE key=?", key);
+  if (!st) {
+    return Error{st.error()};
+  }
+  auto value = st->first_row<std::string>([](const Statement& r) { return r.text(0); });
+  if (!value) {
+    return Error{value.error()};
+  }
+  return *value;
+}
+
+Status Store::put_llm_endpoint_format(const std::string& endpoint, const std::string& format) {
+  const std::string key = "llm_reply_format:" + endpoint;
+  return m_db->run("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", key, format);
+}
+
 static const char* kLlmCacheColumns =
     "prompt_hash, model, request_json, response_text, prompt_tokens,"
     " completion_tokens, created FROM llm_cache";

@@ -18,6 +18,18 @@ the script is used up, the last entry repeats. An entry is an object with:
 Every request is appended to the log file as one JSON line (method, path, headers,
 body) before the reply is sent, so tests can assert on the prompt and the
 Authorization header even when the reply is slow.
+
+--kind mimics what a kind of server accepts in the request (docs/llm.md):
+
+  openai          (default) any response_format: OpenAI, vLLM, llama.cpp's server
+  no-json-schema  400 to response_format {"type": "json_schema"}, like servers
+                  without schema support; json_object and plain requests are served
+  text-only       400 to any response_format
+  ollama          Ollama's native POST /api/chat: "format" may be a JSON schema or
+                  "json"; replies in Ollama's shape (message, prompt_eval_count,
+                  eval_count); 404 on other paths
+
+A refused request is logged like any other but takes no script entry.
 """
 import argparse
 import json
@@ -25,6 +37,46 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def ollama_reply(content, usage=None):
+    usage = usage or {"prompt_tokens": 100, "completion_tokens": 50}
+    return {
+        "model": "fake-model",
+        "created_at": "2026-01-01T00:00:00Z",
+        "message": {"role": "assistant", "content": content},
+        "done": True,
+        "done_reason": "stop",
+        "prompt_eval_count": usage.get("prompt_tokens", 0),
+        "eval_count": usage.get("completion_tokens", 0),
+    }
+
+
+def refusal(kind, path, body):
+    """(status, message) when a server of this kind refuses the request, else None."""
+    try:
+        req = json.loads(body) if body else {}
+    except ValueError:
+        return (400, "request body is not JSON")
+    if not isinstance(req, dict):
+        return (400, "request body is not an object")
+    if kind == "ollama":
+        if path != "/api/chat":
+            return (404, "404 page not found")
+        fmt = req.get("format")
+        if fmt is not None and fmt != "json" and not isinstance(fmt, dict):
+            return (400, "invalid format")
+        if "response_format" in req:
+            return (400, "unknown field response_format")
+        return None
+    rf = req.get("response_format")
+    if rf is None:
+        return None
+    if kind == "text-only":
+        return (400, "response_format is not supported")
+    if kind == "no-json-schema" and isinstance(rf, dict) and rf.get("type") == "json_schema":
+        return (400, "response_format type json_schema is not supported")
+    return None
 
 
 def completion(content, usage=None):
@@ -40,7 +92,8 @@ def completion(content, usage=None):
 
 
 class State:
-    def __init__(self, script, log_path):
+    def __init__(self, script, log_path, kind="openai"):
+        self.kind = kind
         self.script = script
         self.log_path = log_path
         self.index = 0
@@ -72,7 +125,11 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
         self.state.log({"method": self.command, "path": self.path,
                         "headers": {k: v for k, v in self.headers.items()}, "body": body})
-        entry = self.state.next_entry()
+        refused = refusal(self.state.kind, self.path, body)
+        if refused:
+            entry = {"status": refused[0], "body": {"error": {"message": refused[1], "type": "invalid_request_error"}}}
+        else:
+            entry = self.state.next_entry()
         if entry.get("delay_sec"):
             time.sleep(float(entry["delay_sec"]))
         if entry.get("drop"):
@@ -84,6 +141,8 @@ class Handler(BaseHTTPRequestHandler):
             data = json.dumps(entry["body"]).encode("utf-8")
         elif "huge_bytes" in entry:
             data = json.dumps(completion("x" * int(entry["huge_bytes"]))).encode("utf-8")
+        elif self.state.kind == "ollama":
+            data = json.dumps(ollama_reply(entry.get("content", ""), entry.get("usage"))).encode("utf-8")
         else:
             data = json.dumps(completion(entry.get("content", ""), entry.get("usage"))).encode("utf-8")
         try:
@@ -107,12 +166,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--script", required=True)
     ap.add_argument("--log", required=True)
+    ap.add_argument("--kind", default="openai", choices=["openai", "no-json-schema", "text-only", "ollama"])
     ap.add_argument("--lifetime", type=float, default=600,
                     help="exit after this many seconds even if nobody stops us")
     args = ap.parse_args()
     with open(args.script, encoding="utf-8") as f:
         script = json.load(f)
-    Handler.state = State(script, args.log)
+    Handler.state = State(script, args.log, args.kind)
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     print(server.server_address[1], flush=True)

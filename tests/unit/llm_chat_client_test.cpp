@@ -209,3 +209,93 @@ TEST(ChatClient, RetryAfterParsing) {
   EXPECT_EQ(scrub_secret("a KEY b KEY", "KEY"), "a [redacted] b [redacted]");
   EXPECT_EQ(scrub_secret("abc", ""), "abc");
 }
+
+namespace {
+
+ChatSettings schema_settings_for(const FakeLlmServer& server) {
+  ChatSettings s = settings_for(server);
+  s.reply_schema = {{"type", "object"}};
+  return s;
+}
+
+nlohmann::json body_of(const nlohmann::json& request) {
+  return nlohmann::json::parse(request["body"].get<std::string>());
+}
+
+} // namespace
+
+TEST(ChatClient, AServerThatAcceptsJsonSchemaReceivesTheSchema) {
+  FakeLlmServer server;
+  LLMCC_START_FAKE_SERVER_OF_KIND(server, nlohmann::json::array({{{"content", "ok"}}}), "openai");
+  ChatClient client(schema_settings_for(server));
+  ASSERT_TRUE(client.complete(hello()).ok());
+  auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  auto body = body_of(reqs[0]);
+  EXPECT_EQ(body["response_format"]["type"], "json_schema");
+  EXPECT_EQ(body["response_format"]["json_schema"]["schema"], (nlohmann::json{{"type", "object"}}));
+  EXPECT_EQ(body["response_format"]["json_schema"]["name"], "llmcc_candidates");
+  EXPECT_EQ(client.reply_format(), ReplyFormat::JsonSchema);
+}
+
+TEST(ChatClient, A400ToJsonSchemaFallsBackToJsonObjectAndStaysThere) {
+  FakeLlmServer server;
+  LLMCC_START_FAKE_SERVER_OF_KIND(server, nlohmann::json::array({{{"content", "ok"}}}), "no-json-schema");
+  ChatClient client(schema_settings_for(server));
+  auto first = client.complete(hello());
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->content, "ok");
+  ASSERT_TRUE(client.complete(hello()).ok());
+  auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 3u); // one refusal, then json_object for both
+  EXPECT_EQ(body_of(reqs[0])["response_format"]["type"], "json_schema");
+  EXPECT_EQ(body_of(reqs[1])["response_format"]["type"], "json_object");
+  EXPECT_EQ(body_of(reqs[2])["response_format"]["type"], "json_object");
+  EXPECT_EQ(client.reply_format(), ReplyFormat::JsonObject);
+}
+
+TEST(ChatClient, AServerRefusingEveryResponseFormatGetsPlainRequests) {
+  FakeLlmServer server;
+  LLMCC_START_FAKE_SERVER_OF_KIND(server, nlohmann::json::array({{{"content", "ok"}}}), "text-only");
+  ChatClient client(schema_settings_for(server));
+  ASSERT_TRUE(client.complete(hello()).ok());
+  auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 3u);
+  EXPECT_FALSE(body_of(reqs[2]).contains("response_format"));
+  EXPECT_EQ(client.reply_format(), ReplyFormat::Text);
+}
+
+TEST(ChatClient, AnAssumedFormatNeverAsksForMoreStructure) {
+  FakeLlmServer server;
+  LLMCC_START_FAKE_SERVER_OF_KIND(server, nlohmann::json::array({{{"content", "ok"}}}), "no-json-schema");
+  ChatClient client(schema_settings_for(server));
+  client.assume_reply_format(ReplyFormat::JsonObject);
+  client.assume_reply_format(ReplyFormat::JsonSchema);
+  ASSERT_TRUE(client.complete(hello()).ok());
+  auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(body_of(reqs[0])["response_format"]["type"], "json_object");
+}
+
+TEST(ChatClient, AnOllamaUrlSpeaksTheNativeApiWithFormat) {
+  FakeLlmServer server;
+  nlohmann::json script = nlohmann::json::array(
+      {{{"content", "{\"candidates\":[]}"}, {"usage", {{"prompt_tokens", 7}, {"completion_tokens", 3}}}}});
+  LLMCC_START_FAKE_SERVER_OF_KIND(server, script, "ollama");
+  ChatClient client(schema_settings_for(server));
+  auto reply = client.complete(hello());
+  ASSERT_TRUE(reply.ok()) << reply.error().message;
+  EXPECT_EQ(reply->content, "{\"candidates\":[]}");
+  EXPECT_EQ(reply->prompt_tokens, 7);
+  EXPECT_EQ(reply->completion_tokens, 3);
+  EXPECT_EQ(reply->finish_reason, "stop");
+  auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0]["path"], "/api/chat");
+  auto body = body_of(reqs[0]);
+  EXPECT_EQ(body["format"], (nlohmann::json{{"type", "object"}}));
+  EXPECT_EQ(body["stream"], false);
+  EXPECT_FALSE(body.contains("response_format"));
+  EXPECT_EQ(chat_api_of("http://localhost:11434/api/"), ChatApi::Ollama);
+  EXPECT_EQ(chat_api_of("http://localhost:11434/v1"), ChatApi::OpenAi);
+}

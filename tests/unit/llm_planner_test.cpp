@@ -415,3 +415,40 @@ TEST(LlmSettings, ReadFromConfigurationAndEnvironment) {
   EXPECT_EQ(s.chat().base_url, s.url);
   EXPECT_EQ(s.chat().api_key_env, "MY_KEY_VAR");
 }
+
+TEST(LlmPlanner, TheRefusedFormatIsRememberedPerEndpointAcrossPlanners) {
+  ScopedEnv key(kKeyVar, kKey);
+  TempDir dir;
+  auto store = Store::open(dir.path() + "/llmcc.db");
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  FakeLlmServer server;
+  LLMCC_START_FAKE_SERVER_OF_KIND(server,
+                                  json::array({reply_with({candidate("-O3", {"-funroll-loops"}, "a")}),
+                                               reply_with({candidate("-O1", {}, "b")})}),
+                                  "no-json-schema");
+  LlmSettings s = settings_for(server.url());
+  s.session_usage = std::make_shared<LlmUsage>();
+  PlanningContext ctx = sample_context();
+  for (int tu = 0; tu < 2; ++tu) { // planners are made per TU
+    auto planner = make_planner("llm", s, store->get(), nullptr);
+    ASSERT_EQ(planner_status(*planner), "");
+    ctx.source_rel = "src/tu" + std::to_string(tu) + ".c"; // another prompt: not answered from the cache
+    planner->start(ctx, {});
+    EXPECT_EQ(planner->propose(1).size(), 1u) << tu;
+  }
+  auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 3u); // one refusal in all, not one per planner
+  auto type_of = [&](size_t i) {
+    return json::parse(reqs[i]["body"].get<std::string>())["response_format"]["type"].get<std::string>();
+  };
+  EXPECT_EQ(type_of(0), "json_schema");
+  EXPECT_EQ(type_of(1), "json_object");
+  EXPECT_EQ(type_of(2), "json_object");
+  auto stored = (*store)->llm_endpoint_format(server.url());
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->value_or(""), "json_object");
+  EXPECT_EQ(s.session_usage->requests, 2);
+  EXPECT_EQ(s.session_usage->cache_hits, 0);
+  EXPECT_EQ(s.session_usage->tokens(), 300); // the fake server's default usage, twice
+  EXPECT_GE(s.session_usage->wait_sec, 0.0);
+}

@@ -49,7 +49,9 @@ public:
 
   // Starts the server with `script` (a JSON array of reply entries). Returns an
   // error text, or "" on success.
-  std::string start(const nlohmann::json& script) {
+  // `kind` is the server's --kind (tests/fake_llm/fake_llm_server.py); "" for the default.
+  std::string start(const nlohmann::json& script, const std::string& kind = "") {
+    m_kind = kind;
     std::string python = python3_path();
     if (python.empty()) {
       return "python3 not found";
@@ -68,6 +70,9 @@ public:
     posix_spawn_file_actions_addclose(&actions, fds[0]);
     posix_spawn_file_actions_addclose(&actions, fds[1]);
     std::vector<std::string> args = {python, server, "--script", m_script, "--log", m_log, "--lifetime", "300"};
+    if (!kind.empty()) {
+      args.insert(args.end(), {"--kind", kind});
+    }
     std::vector<char*> argv;
     for (auto& a : args) {
       argv.push_back(a.data());
@@ -113,7 +118,10 @@ public:
     }
   }
 
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port) + "/v1"; }
+  // Ollama's native API lives under /api, the OpenAI-compatible one under /v1.
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(m_port) + (m_kind == "ollama" ? "/api" : "/v1");
+  }
 
   // Every request received so far: {"method","path","headers","body"}.
   std::vector<nlohmann::json> requests() const {
@@ -152,7 +160,7 @@ public:
 
 private:
   TempDir m_dir;
-  std::string m_script, m_log;
+  std::string m_script, m_log, m_kind;
   pid_t m_pid = -1;
   int m_port = 0;
 };
@@ -218,5 +226,15 @@ private:
       GTEST_SKIP() << "python3 not available";                                                                  \
     }                                                                                                           \
     std::string start_error = (server).start(script);                                                           \
+    ASSERT_EQ(start_error, "");                                                                                 \
+  } while (0)
+
+// The same for a server of a given --kind.
+#define LLMCC_START_FAKE_SERVER_OF_KIND(server, script, kind)                                                   \
+  do {                                                                                                          \
+    if (llmcc::testing::python3_path().empty()) {                                                               \
+      GTEST_SKIP() << "python3 not available";                                                                  \
+    }                                                                                                           \
+    std::string start_error = (server).start(script, kind);                                                     \
     ASSERT_EQ(start_error, "");                                                                                 \
   } while (0)
