@@ -142,6 +142,8 @@ public:
 
   const LlmPlanner& llm() const { return *m_llm; }
   std::string report() const override;
+  // The built-in planner's known-good seeds still count in a hybrid session.
+  bool has_pending_seeds() const override { return m_builtin->has_pending_seeds(); }
 
 private:
   std::string m_name;
