@@ -14,6 +14,18 @@
 namespace llmcc {
 
 Expected<std::vector<std::string>> archive_members(const std::string& path) {
+  auto members = read_archive(path);
+  if (!members) {
+    return Error{members.error()};
+  }
+  std::vector<std::string> names;
+  for (const auto& m : *members) {
+    names.push_back(m.name);
+  }
+  return names;
+}
+
+Expected<std::vector<ArchiveMember>> read_archive(const std::string& path) {
   auto data = fs::read_file(path);
   if (!data) {
     return Error{data.error()};
@@ -22,7 +34,7 @@ Expected<std::vector<std::string>> archive_members(const std::string& path) {
   if (d.compare(0, 8, "!<arch>\n") != 0) {
     return Error{fmt::format("{} is not an ar archive", path)};
   }
-  std::vector<std::string> out;
+  std::vector<ArchiveMember> out;
   std::string long_names;
   size_t pos = 8;
   while (pos + 60 <= d.size()) {
@@ -40,7 +52,7 @@ Expected<std::vector<std::string>> archive_members(const std::string& path) {
       if (!name.empty() && name.back() == '/') {
         name.pop_back();
       }
-      out.push_back(name);
+      out.push_back({name, body <= d.size() ? d.substr(body, static_cast<size_t>(size)) : std::string()});
     }
     pos = body + static_cast<size_t>(size) + (size % 2);
   }
@@ -75,13 +87,14 @@ struct Mapper {
       return;
     }
     if (ends_with(input, ".a")) {
-      auto members = archive_members(input);
+      auto members = read_archive(input);
       if (!members) {
         result.notes.push_back(members.error().message);
         return;
       }
       // Members carry only file names; prefer objects in the archive's build tree.
-      for (const auto& m : *members) {
+      for (const auto& member : *members) {
+        const std::string& m = member.name;
         auto [b, e] = outputs_by_base.equal_range(m);
         std::vector<std::string> matches;
         // The same project may be built in several trees sharing one database:
@@ -96,6 +109,19 @@ struct Mapper {
         }
         if (matches.empty()) {
           result.notes.push_back(fmt::format("archive member {} of {} not compiled through llmcc", m, input));
+        }
+        // One source built twice (CMake's static and shared libraries of the same
+        // files): the object whose bytes are the member's is the one linked.
+        if (matches.size() > 1) {
+          std::vector<std::string> same;
+          for (const auto& path : matches) {
+            if (fs::read_file(path).value_or("") == member.data) {
+              same.push_back(path);
+            }
+          }
+          if (!same.empty()) {
+            matches = same;
+          }
         }
         for (const auto& path : matches) {
           add_object(path, "archive:" + input);

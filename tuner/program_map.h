@@ -40,4 +40,10 @@ Expected<ProgramMap> map_program(Store& store, const std::string& binary);
 // Member file names of an ar archive (parsed directly; no `ar` process).
 Expected<std::vector<std::string>> archive_members(const std::string& path);
 
+struct ArchiveMember {
+  std::string name;
+  std::string data; // the member's bytes
+};
+Expected<std::vector<ArchiveMember>> read_archive(const std::string& path);
+
 } // namespace llmcc

@@ -113,3 +113,19 @@ TEST_F(ArchiveMembers, NotAnArchive) {
   EXPECT_EQ(missing.error().message,
             "cannot read " + path("missing.a") + ": No such file or directory");
 }
+
+// The member's bytes are the object's: how a source built twice (a static and a
+// shared library of the same files) is told apart by what the archive holds.
+TEST_F(ArchiveMembers, MemberDataIsTheObjectsBytes) {
+  object("poly.o");
+  object("checksum.o");
+  sh("ar rcs libmath.a poly.o checksum.o");
+  auto members = read_archive(path("libmath.a"));
+  ASSERT_TRUE(members) << members.error().message;
+  ASSERT_EQ(members->size(), 2u);
+  std::ifstream poly(path("poly.o"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(poly)), std::istreambuf_iterator<char>());
+  EXPECT_EQ((*members)[0].name, "poly.o");
+  EXPECT_EQ((*members)[0].data, bytes);
+  EXPECT_NE((*members)[1].data, bytes);
+}
