@@ -120,7 +120,8 @@ struct Mapper {
             }
           }
           if (!same.empty()) {
-            matches = same;
+            // Byte-identical objects (the same flags for both) are the same code: one TU.
+            matches = {same.front()};
           }
         }
         for (const auto& path : matches) {

@@ -9,10 +9,7 @@ command -v python3 >/dev/null || skip "python3 missing"
 command -v sqlite3 >/dev/null || skip "sqlite3 missing"
 command -v gcc >/dev/null || skip "gcc missing"
 command -v valgrind >/dev/null || skip "valgrind missing"
-cd "$WORK" && mkdir proj && cd proj
-printf '#include <math.h>\ndouble k(int n){double s=0;for(int i=1;i<n;i++)s+=sqrt((double)i);return s;}\n' > k.c
-printf '#include <stdio.h>\ndouble k(int);\nint main(void){printf("%%.3e\\n",k(200000));return 0;}\n' > main.c
-printf 'prog: main.o k.o\n\t$(CC) -o $@ main.o k.o -lm\n%%.o: %%.c\n\t$(CC) -O2 -c $< -o $@\n' > Makefile
+write_sqrt_project "$WORK/proj" && cd "$WORK/proj"
 export LLMCC_CC=gcc
 make -s CC=llmcc
 

@@ -174,6 +174,15 @@ expect_same_output() {
 
 # ---- Projects -------------------------------------------------------------
 
+# write_sqrt_project DIR: a two-TU Makefile program whose hot loop calls sqrt
+# (-fno-math-errno lets it inline): what the LLM tests propose configs for.
+write_sqrt_project() {
+  mkdir -p "$1"
+  printf '#include <math.h>\ndouble k(int n){double s=0;for(int i=1;i<n;i++)s+=sqrt((double)i);return s;}\n' >"$1/k.c"
+  printf '#include <stdio.h>\ndouble k(int);\nint main(void){printf("%%.3e\\n",k(200000));return 0;}\n' >"$1/main.c"
+  printf 'prog: main.o k.o\n\t$(CC) -o $@ main.o k.o -lm\n%%.o: %%.c\n\t$(CC) -O2 -c $< -o $@\n' >"$1/Makefile"
+}
+
 # A small multi-TU C/C++ project: a static library, a program and a test.
 write_sample_project() {
   local d="$1"
