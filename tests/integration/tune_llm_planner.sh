@@ -4,9 +4,7 @@
 # the API key goes only in the Authorization header, and when the endpoint is
 # down or talks garbage the session still completes with the built-in planner.
 source "$(dirname "$0")/lib/common.bash"
-command -v python3 >/dev/null || skip "python3 missing"
-command -v gcc >/dev/null || skip "gcc missing"
-command -v valgrind >/dev/null || skip "valgrind missing"
+require python3 gcc valgrind
 write_sqrt_project "$WORK/proj" && cd "$WORK/proj"
 export LLMCC_CC=gcc
 make -s CC=llmcc

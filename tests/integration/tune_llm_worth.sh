@@ -5,10 +5,7 @@
 # counts of the session's trials in the database; the summary and `llmcc explain`
 # show them.
 source "$(dirname "$0")/lib/common.bash"
-command -v python3 >/dev/null || skip "python3 missing"
-command -v sqlite3 >/dev/null || skip "sqlite3 missing"
-command -v gcc >/dev/null || skip "gcc missing"
-command -v valgrind >/dev/null || skip "valgrind missing"
+require python3 sqlite3 gcc valgrind
 write_sqrt_project "$WORK/proj" && cd "$WORK/proj"
 export LLMCC_CC=gcc
 make -s CC=llmcc
