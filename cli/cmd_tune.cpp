@@ -194,7 +194,13 @@ void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                      // Planners live per TU, so the session itself never sees the
                      // LLM's cost; it joins the stored summary here for `explain`.
                      summary->worth.usage = *llm_usage;
-                     (void)store->update_session(summary->session_id, summary->state, summary->to_json());
+                     // Only the worth changes: what the session stored for --resume stays.
+                     nlohmann::json stored = summary->to_json();
+                     if (auto row = store->session(summary->session_id); row && *row) {
+                       stored = (*row)->summary;
+                       stored["worth"] = summary->to_json()["worth"];
+                     }
+                     (void)store->update_session(summary->session_id, summary->state, stored);
                    }
                    if (o.json) {
                      fmt::print("{}\n", summary->to_json().dump(2));
