@@ -151,9 +151,16 @@ Expected<ProfileResult> attribute_profile(const std::vector<CallgrindProcess>& p
     }
   }
   // An output without object names (not what callgrind writes) cannot be told apart: count it.
+  // Each object name is resolved once: a profile names the same few objects for
+  // thousands of functions.
+  std::map<std::string, bool> known;
   auto in_program = [&](const std::string& ob) {
-    return ob.empty() || program.count(ob) != 0 ||
-           (!fs::real_path(ob).empty() && program.count(fs::real_path(ob)) != 0);
+    auto [it, fresh] = known.emplace(ob, false);
+    if (fresh) {
+      std::string real = ob.empty() ? "" : fs::real_path(ob);
+      it->second = ob.empty() || program.count(ob) != 0 || (!real.empty() && program.count(real) != 0);
+    }
+    return it->second;
   };
   // Function -> objects defining it (inline/template functions may be in several).
   std::map<std::string, std::vector<size_t>> owners;
