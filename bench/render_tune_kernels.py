@@ -27,63 +27,73 @@ def trials_to_reach(curve, target):
     return None
 
 
-rows = []
+def render(rows, budget):
+    half = "builtin@half" if all("builtin@half_vs_O3" in p for p in rows) else None
+    print("| kernel | compiler | -O3 -march=native | built-in | random |" + (f" built-in, {budget // 2} trials |" if half else "") +
+          " built-in vs native | outputs | built-in winner (seed 1) |")
+    print("|---|---|---|---|---|" + ("---|" if half else "") + "---|---|---|")
+    for p in rows:
+        b = p["planners"]["builtin"]
+        cfg = b["config"] if len(b["config"]) < 60 else b["config"][:57] + "..."
+        print(f"| {p['kernel']} | {p['compiler']} | {p['native_vs_O3']:.3f} | {p['builtin_vs_O3']:.3f} | "
+              f"{p['random_vs_O3']:.3f} | " + (f"{p[half + '_vs_O3']:.3f} | " if half else "") +
+              f"{p['builtin_vs_native']:.3f} | {'same' if p['outputs_match'] else 'DIFFER'} | `{cfg or '-'}` |")
+    print()
+    for key, label in (("native_vs_O3", "-O3 -march=native vs -O3"), ("builtin_vs_O3", "built-in tuned vs -O3"),
+                       ("random_vs_O3", "random-search tuned vs -O3"), ("builtin_vs_native", "built-in vs -O3 -march=native"),
+                       ("builtin_vs_random", "built-in vs random")):
+        vals = [p[key] for p in rows]
+        print(f"- {label}: geomean {geomean(vals):.3f}x, min {min(vals):.3f}x, max {max(vals):.3f}x ({len(vals)} pairs)")
+    slower = [f"{p['compiler']} {p['kernel']}" for p in rows if p["builtin_vs_O3"] < 0.99]
+    print(f"- kernels where the built-in result is slower than -O3 (beyond 1% noise): {', '.join(slower) or 'none'}")
+    if half:
+        ratio = [p[half + "_vs_O3"] / p["random_vs_O3"] for p in rows]
+        print(f"- built-in with {budget // 2} trials vs random search with {budget} (tuned programs, side by side): "
+              f"geomean {geomean(ratio):.3f}x, min {min(ratio):.3f}x; at least as fast (within 2%) on "
+              f"{sum(1 for r in ratio if r >= 0.98)}/{len(rows)} pairs")
+        print(f"- built-in with {budget // 2} trials vs -O3: geomean {geomean([p[half + '_vs_O3'] for p in rows]):.3f}x")
+    print()
+
+    # Search efficiency: best screening speedup found after k trials, mean over seeds.
+    ks = sorted({k for k in (10, 20, 40) if k <= budget} | {budget // 2, budget})
+    print("| kernel | compiler | built-in best@" + "/".join(map(str, ks)) + " | random best@" + "/".join(map(str, ks)) +
+          f" | built-in trials to random's {budget}-trial best (per seed) |")
+    print("|---|---|---|---|---|")
+    reached_half = 0
+    reach_counts = []
+    for p in rows:
+        b, r = p["planners"]["builtin"], p["planners"]["random"]
+        per_seed = []
+        for bc, rc in zip(b.get("curves", []), r.get("curves", [])):
+            per_seed.append(trials_to_reach(bc, rc[-1]))
+        if per_seed:
+            reach_counts += [k if k is not None else 2 * budget for k in per_seed]
+        if best_at(b, budget // 2) >= best_at(r, budget) * 0.99:
+            reached_half += 1
+        print(f"| {p['kernel']} | {p['compiler']} | " + " / ".join(f"{best_at(b, k):.3f}" for k in ks) + " | " +
+              " / ".join(f"{best_at(r, k):.3f}" for k in ks) + " | " +
+              ", ".join("never" if k is None else str(k) for k in per_seed) + " |")
+    print()
+    print(f"- built-in best after {budget // 2} trials >= random's best after {budget} (within 1%, mean over seeds): "
+          f"{reached_half}/{len(rows)} pairs")
+    if reach_counts:
+        print(f"- trials the built-in planner needs to reach random's {budget}-trial best: median "
+              f"{statistics.median(reach_counts):g} over {len(reach_counts)} (pair, seed) runs "
+              f"('never' counted as {2 * budget}); within {budget // 2} trials in "
+              f"{sum(1 for k in reach_counts if k <= budget // 2)}/{len(reach_counts)}")
+
+
+all_rows = []
 budget = 0
 for path in sys.argv[1:]:
     d = json.load(open(path))
-    rows += d["results"]
+    all_rows += d["results"]
     budget = max(budget, d["budget"])
-
-half = "builtin@half" if all("builtin@half_vs_O3" in p for p in rows) else None
-print("| kernel | compiler | -O3 -march=native | built-in | random |" + (f" built-in, {budget // 2} trials |" if half else "") +
-      " built-in vs native | outputs | built-in winner (seed 1) |")
-print("|---|---|---|---|---|" + ("---|" if half else "") + "---|---|---|")
-for p in rows:
-    b = p["planners"]["builtin"]
-    cfg = b["config"] if len(b["config"]) < 60 else b["config"][:57] + "..."
-    print(f"| {p['kernel']} | {p['compiler']} | {p['native_vs_O3']:.3f} | {p['builtin_vs_O3']:.3f} | "
-          f"{p['random_vs_O3']:.3f} | " + (f"{p[half + '_vs_O3']:.3f} | " if half else "") +
-          f"{p['builtin_vs_native']:.3f} | {'same' if p['outputs_match'] else 'DIFFER'} | `{cfg or '-'}` |")
-print()
-for key, label in (("native_vs_O3", "-O3 -march=native vs -O3"), ("builtin_vs_O3", "built-in tuned vs -O3"),
-                   ("random_vs_O3", "random-search tuned vs -O3"), ("builtin_vs_native", "built-in vs -O3 -march=native"),
-                   ("builtin_vs_random", "built-in vs random")):
-    vals = [p[key] for p in rows]
-    print(f"- {label}: geomean {geomean(vals):.3f}x, min {min(vals):.3f}x, max {max(vals):.3f}x ({len(vals)} pairs)")
-slower = [f"{p['compiler']} {p['kernel']}" for p in rows if p["builtin_vs_O3"] < 0.99]
-print(f"- kernels where the built-in result is slower than -O3 (beyond 1% noise): {', '.join(slower) or 'none'}")
-if half:
-    ratio = [p[half + "_vs_O3"] / p["random_vs_O3"] for p in rows]
-    print(f"- built-in with {budget // 2} trials vs random search with {budget} (tuned programs, side by side): "
-          f"geomean {geomean(ratio):.3f}x, min {min(ratio):.3f}x; at least as fast (within 2%) on "
-          f"{sum(1 for r in ratio if r >= 0.98)}/{len(rows)} pairs")
-    print(f"- built-in with {budget // 2} trials vs -O3: geomean {geomean([p[half + '_vs_O3'] for p in rows]):.3f}x")
-print()
-
-# Search efficiency: best screening speedup found after k trials, mean over seeds.
-ks = sorted({k for k in (10, 20, 40) if k <= budget} | {budget // 2, budget})
-print("| kernel | compiler | built-in best@" + "/".join(map(str, ks)) + " | random best@" + "/".join(map(str, ks)) +
-      f" | built-in trials to random's {budget}-trial best (per seed) |")
-print("|---|---|---|---|---|")
-reached_half = 0
-reach_counts = []
-for p in rows:
-    b, r = p["planners"]["builtin"], p["planners"]["random"]
-    per_seed = []
-    for bc, rc in zip(b.get("curves", []), r.get("curves", [])):
-        per_seed.append(trials_to_reach(bc, rc[-1]))
-    if per_seed:
-        reach_counts += [k if k is not None else 2 * budget for k in per_seed]
-    if best_at(b, budget // 2) >= best_at(r, budget) * 0.99:
-        reached_half += 1
-    print(f"| {p['kernel']} | {p['compiler']} | " + " / ".join(f"{best_at(b, k):.3f}" for k in ks) + " | " +
-          " / ".join(f"{best_at(r, k):.3f}" for k in ks) + " | " +
-          ", ".join("never" if k is None else str(k) for k in per_seed) + " |")
-print()
-print(f"- built-in best after {budget // 2} trials >= random's best after {budget} (within 1%, mean over seeds): "
-      f"{reached_half}/{len(rows)} pairs")
-if reach_counts:
-    print(f"- trials the built-in planner needs to reach random's {budget}-trial best: median "
-          f"{statistics.median(reach_counts):g} over {len(reach_counts)} (pair, seed) runs "
-          f"('never' counted as {2 * budget}); within {budget // 2} trials in "
-          f"{sum(1 for k in reach_counts if k <= budget // 2)}/{len(reach_counts)}")
+# The kernels written after the planner was developed (issue 12) are reported
+# apart: they measure generalisation, the old ones partly memory.
+for suite, title in (("old", "Original kernels"), ("new", "New kernels (never tuned for)")):
+    rows = [p for p in all_rows if p.get("suite", "old") == suite]
+    if rows:
+        print(f"#### {title}\n")
+        render(rows, budget)
+        print()
