@@ -11,6 +11,10 @@
 
 namespace llmcc {
 
+bool is_repeat(Verdict verdict, const std::string& detail) {
+  return verdict == Verdict::Identical || detail == kSameAsEarlier;
+}
+
 Screened Screening::screen(const Proposal& p, int trial) {
   Screened r;
   r.outcome.config = p.config;
@@ -36,7 +40,7 @@ Screened Screening::screen(const Proposal& p, int trial) {
     r.outcome = seen->second;
     r.outcome.config = p.config;
     r.outcome.op = p.op;
-    r.outcome.detail = "same object code as an earlier candidate";
+    r.outcome.detail = kSameAsEarlier;
   } else if (b.binary_hash == m.base_build.binary_hash) {
     r.fatal = m.program_files.size() > 1
                   ? fmt::format("the TU's object changed but neither {} nor the shared libraries it loads did: "

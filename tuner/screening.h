@@ -35,6 +35,13 @@ struct ScreeningSetup {
   uint64_t seed = 1;
 };
 
+// The detail of a candidate whose code an earlier candidate already had.
+inline constexpr const char* kSameAsEarlier = "same object code as an earlier candidate";
+
+// Whether a screened (or stored) trial reused a measurement instead of running the
+// program: its code was the baseline's or an earlier candidate's.
+bool is_repeat(Verdict verdict, const std::string& detail);
+
 struct Screened {
   TrialOutcome outcome;
   std::vector<double> samples; // the candidate's scores

@@ -208,9 +208,15 @@ PlanningContext TuTuning::planning_context() const {
 
 // Screening: the planner proposes, each proposal is tried once, until the budget
 // is spent, the planner has nothing left, or the TU shows no gain after a fair look.
+// Candidates whose code was already measured do not use the budget (TrialCount).
 bool TuTuning::screen_all(Planner& planner, std::vector<TrialOutcome> history) {
-  int done = static_cast<int>(history.size());
-  m_res.trials = done;
+  TrialCount count(m_budget);
+  for (const auto& h : history) {
+    count.add(is_repeat(h.verdict, h.detail));
+  }
+  int proposed = static_cast<int>(history.size());
+  m_res.trials = count.trials();
+  m_res.repeats = count.repeats();
   double best = 1;
   for (const auto& cand : m_candidates) {
     best = std::max(best, cand.speedup);
@@ -234,21 +240,24 @@ bool TuTuning::screen_all(Planner& planner, std::vector<TrialOutcome> history) {
   Screening screening(std::move(setup));
   auto started = Clock::now();
 
-  while (done < m_budget && !tune_stop_requested() && !m_env.out_of_time()) {
+  while (!count.spent() && !tune_stop_requested() && !m_env.out_of_time()) {
     auto proposals = planner.propose(1);
     if (proposals.empty()) {
       m_env.progress->line(fmt::format("[{}] the planner has nothing more to propose", m_tu.source_rel));
       break;
     }
     const Proposal& p = proposals.front();
-    ++done;
-    ++m_res.trials;
-    ++m_summary.trials;
-    Screened s = screening.screen(p, done);
+    Screened s = screening.screen(p, ++proposed);
     if (s.fatal) {
       return fail(*s.fatal);
     }
     const TrialOutcome& out = s.outcome;
+    if (count.add(is_repeat(out.verdict, out.detail))) {
+      ++m_summary.trials;
+    }
+    m_res.trials = count.trials();
+    m_res.repeats = count.repeats();
+    const int done = count.trials();
     if (out.verdict == Verdict::Ok) {
       m_candidates.push_back({p.config, *out.speedup, p.op, p.rationale});
       best = std::max(best, *out.speedup);

@@ -72,7 +72,8 @@ nlohmann::json TuneSummary::to_json() const {
                         {"speedup_high", t.speedup_high},
                         {"config", t.config},
                         {"trials", t.trials},
-                        {"failed_trials", t.failed_trials}});
+                        {"failed_trials", t.failed_trials},
+                        {"repeats", t.repeats}});
   }
   nlohmann::json j = {{"session", session_id}, {"state", std::string(to_string(state))},   {"objective", objective},
                       {"tus", tus_json},       {"trials", trials}, {"seconds", seconds},

@@ -56,8 +56,9 @@ struct TuResult {
   double best = 0;
   double speedup = 1, speedup_low = 1, speedup_high = 1;
   std::string config;
-  int trials = 0;
+  int trials = 0;        // measured trials, what the budget counts
   int failed_trials = 0;
+  int repeats = 0;       // candidates whose code was already measured (free)
 };
 
 struct TuneSummary {

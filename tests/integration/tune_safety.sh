@@ -75,7 +75,16 @@ before=$(sqlite3 "$db" "SELECT COUNT(*) FROM trials WHERE planner != 'confirm'")
 [[ $before -ge 3 && $before -lt 8 ]] || skip "could not interrupt mid-session (got $before trials)"
 llmcc tune --resume --build-dir . --json >"$WORK/resumed.json" 2>"$WORK/progress.txt" || fail "resume failed: $(tail -5 "$WORK/progress.txt")"
 after=$(sqlite3 "$db" "SELECT COUNT(*) FROM trials WHERE planner != 'confirm'")
-assert_eq "$after" "8" "resumed session completes its budget exactly"
+# The budget counts measured trials: a candidate that compiled to code already
+# measured (verdict identical, or a copied verdict) is free (tuner/budget.h).
+measured=$(sqlite3 "$db" "SELECT COUNT(*) FROM trials WHERE planner != 'confirm' AND verdict != 'identical'
+                            AND COALESCE(detail, '') != 'same object code as an earlier candidate'")
+assert_eq "$measured" "8" "resumed session completes its budget exactly"
+repeats=$(sqlite3 "$db" "SELECT COUNT(*) FROM trials WHERE planner != 'confirm'
+                           AND (verdict = 'identical' OR detail = 'same object code as an earlier candidate')")
+[[ $repeats -le 8 ]] || fail "more free repeats ($repeats) than the budget allows"
+assert_eq "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tus"][0]["trials"])' "$WORK/resumed.json")" "8" \
+  "the summary counts the measured trials of both runs"
 dups=$(sqlite3 "$db" "SELECT COUNT(*) - COUNT(DISTINCT config_id) FROM trials WHERE planner != 'confirm'")
 assert_eq "$dups" "0" "no config tried twice across the kill"
 assert_eq "$(sqlite3 "$db" "SELECT state FROM sessions")" "done" "session state"

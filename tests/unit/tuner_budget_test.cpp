@@ -1,4 +1,5 @@
 #include "tuner/budget.h"
+#include "tuner/screening.h"
 
 #include <gtest/gtest.h>
 
@@ -31,4 +32,29 @@ TEST(Budget, NeverThrowsTheUsersBudgetAway) {
   EXPECT_FALSE(stop_for_no_gain(20, 30, 1.0, 0.01, /*can_hand_on=*/true, /*seeds_left=*/true));
   EXPECT_TRUE(stop_for_no_gain(20, 30, 1.0, 0.01, /*can_hand_on=*/true, /*seeds_left=*/false));
   EXPECT_FALSE(stop_for_no_gain(19, 30, 1.0, 0.01, /*can_hand_on=*/true, /*seeds_left=*/false));
+}
+
+// Candidates whose code was already measured cost a compile, not a trial: the
+// budget buys measured programs, with at most `budget` repeats free so a planner
+// that keeps repeating itself still ends.
+TEST(TrialCount, RepeatsAreFreeUpToTheBudget) {
+  TrialCount c(3);
+  EXPECT_TRUE(c.add(false));
+  EXPECT_FALSE(c.add(true));
+  EXPECT_FALSE(c.add(true));
+  EXPECT_TRUE(c.add(false));
+  EXPECT_FALSE(c.spent());
+  EXPECT_FALSE(c.add(true));
+  EXPECT_TRUE(c.add(true)); // the fourth repeat: the free ones are used up
+  EXPECT_TRUE(c.spent());
+  EXPECT_EQ(c.trials(), 3);
+  EXPECT_EQ(c.repeats(), 3);
+}
+
+TEST(TrialCount, RepeatVerdicts) {
+  EXPECT_TRUE(is_repeat(Verdict::Identical, "same object code as the baseline"));
+  EXPECT_TRUE(is_repeat(Verdict::Ok, kSameAsEarlier));
+  EXPECT_TRUE(is_repeat(Verdict::Mismatch, kSameAsEarlier));
+  EXPECT_FALSE(is_repeat(Verdict::Ok, ""));
+  EXPECT_FALSE(is_repeat(Verdict::CompileError, "error: ..."));
 }
