@@ -223,7 +223,7 @@ private:
     for (const auto& w : ctx.prior_winners) {
       add_seed(w, "seed", "transfer: winner of this or a similar TU on this hardware class");
     }
-    for (auto& c : known_good_seeds(m_space, ctx.objective)) {
+    for (auto& c : known_good_seeds(m_space, ctx.objective, uses_math_library(ctx.source_excerpt))) {
       std::string rationale = "known-good starting point: " + c.display();
       add_seed(std::move(c), "seed", rationale);
     }

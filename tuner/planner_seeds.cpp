@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <optional>
+#include <regex>
 
 namespace llmcc {
 
@@ -88,7 +89,13 @@ std::optional<std::string> pick_value(const SearchSpace& space, const std::strin
 
 } // namespace
 
-std::vector<TuneConfig> known_good_seeds(const SearchSpace& space, const std::string& objective) {
+bool uses_math_library(const std::string& source) {
+  static const std::regex kMath(
+      R"(#\s*include\s*[<"](math\.h|cmath|tgmath\.h)[>"]|\b(sqrtf?|cbrtf?|hypotf?|powf?|expf?|exp2f?|logf?|log2f?|log10f?|sinf?|cosf?|tanf?|atan2f?|fmodf?|floorf?|ceilf?|lroundf?|llroundf?|roundf?)\s*\()");
+  return std::regex_search(source, kMath);
+}
+
+std::vector<TuneConfig> known_good_seeds(const SearchSpace& space, const std::string& objective, bool math) {
   struct Wish {
     std::string text;
     std::optional<long> target;
@@ -109,8 +116,8 @@ std::vector<TuneConfig> known_good_seeds(const SearchSpace& space, const std::st
         {{"-O1"}},
         {{"-O3"}, {"-march=native"}, {"-funroll-loops"}},
         {{"-Os"}},
-        {{"-O3"}, {"-fno-math-errno"}},
         {{"-O3"}, {"-march=native"}, {"-fno-math-errno"}},
+        {{"-O3"}, {"-fno-math-errno"}},
         {{"-O3"}, {"-march=native"}, {"-funroll-loops"}, {"-fno-math-errno"}},
         {{"-O2"}, {"-march=native"}},
     };
@@ -120,6 +127,14 @@ std::vector<TuneConfig> known_good_seeds(const SearchSpace& space, const std::st
       starts.push_back({{"-O3"}, {"-march=native"}, {"-mllvm -unroll-threshold", 1000},
                         {"-mllvm -inline-threshold", 1000}});
     }
+  }
+  auto errno_seed = [](const std::vector<Wish>& wishes) {
+    return std::any_of(wishes.begin(), wishes.end(), [](const Wish& w) { return w.text == "-fno-math-errno"; });
+  };
+  if (math && starts.size() > 2) {
+    std::stable_partition(starts.begin() + 2, starts.end(), errno_seed);
+  } else if (!math) {
+    std::stable_partition(starts.begin(), starts.end(), [&](const auto& w) { return !errno_seed(w); });
   }
   std::vector<TuneConfig> seeds;
   for (const auto& wishes : starts) {

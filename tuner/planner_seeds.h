@@ -22,9 +22,17 @@ std::optional<long> numeric_suffix(const std::string& text);
 // its neighbours can be searched.
 SearchSpace augmented_space(const SearchSpace& space, const std::vector<TuneConfig>& winners);
 
+// Whether a TU's source uses the C math library (<math.h>, <cmath>, or a call of
+// one of its functions): only then can -fno-math-errno turn sqrt and friends into
+// single instructions.
+bool uses_math_library(const std::string& source);
+
 // The known-good starting points for `objective` ("time", "size", ...), in the
-// order they are tried; options the space lacks are left out.
-std::vector<TuneConfig> known_good_seeds(const SearchSpace& space, const std::string& objective);
+// order they are tried; options the space lacks are left out. With `math` the
+// -fno-math-errno family comes right after -O3 -march=native (n-body: 1.7x over
+// -O3, and at 12 trials it was never reached); without, it goes last, since it
+// would only compile to the same code.
+std::vector<TuneConfig> known_good_seeds(const SearchSpace& space, const std::string& objective, bool math = false);
 
 // An option is harmful here when adding it alone to a measured config made it
 // clearly slower (3%) or made it fail. `observed`: configs with their scores;
