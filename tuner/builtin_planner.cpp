@@ -93,14 +93,17 @@ public:
     m_space = augmented_space(ctx.space, ctx.prior_winners);
     m_weights.resize(m_space.size());
     m_cover.resize(m_space.size());
+    m_inert.resize(m_space.size());
     for (size_t d = 0; d < m_space.size(); ++d) {
       m_weights[d].assign(m_space.dims()[d].values.size(), 1.0);
       m_cover[d].assign(m_space.dims()[d].values.size(), 0);
+      m_inert[d].assign(m_space.dims()[d].values.size(), 0);
     }
     m_opt_dim = m_space.opt_dimension();
     m_anchor = m_space.to_point(ctx.baseline);
     // The session measures the baseline itself; proposing it would waste a trial.
     m_seen.insert(ctx.baseline.canonical());
+    remember(m_anchor);
     m_explore_until = ctx.budget > 0 ? static_cast<size_t>(std::lround(static_cast<double>(ctx.budget) * kExploreShare))
                                      : kExploreTrialsUnknownBudget;
     build_seeds(ctx);
@@ -148,6 +151,7 @@ public:
       m_pending.erase(it);
     }
     Point point = m_space.to_point(outcome.config);
+    remember(point);
     std::optional<double> score = score_of(outcome);
     bool success = score && *score > m_best_score;
 
@@ -163,6 +167,13 @@ public:
     for (size_t d = 0; d < point.size() && d < m_cover.size(); ++d) {
       ++m_cover[d][point[d]];
     }
+    if (!outcome.code.empty()) {
+      if (outcome.verdict == Verdict::Identical) {
+        m_anchor_code = outcome.code;
+      }
+      note_inert(point, outcome.code);
+      m_codes.emplace_back(point, outcome.code);
+    }
     if (score) {
       m_observed.emplace_back(outcome.config, *score);
       m_results.push_back(Result{point, *score});
@@ -175,7 +186,8 @@ public:
 
   bool has_pending_seeds() const override {
     return std::any_of(m_seeds.begin(), m_seeds.end(), [&](const Proposal& p) {
-      return !has_harmful_option(p.config, m_observed, m_failed) && m_seen.count(p.config.canonical()) == 0;
+      return !has_harmful_option(p.config, m_observed, m_failed) && m_seen.count(p.config.canonical()) == 0 &&
+             !known_program(m_space.to_point(p.config));
     });
   }
 
@@ -188,7 +200,12 @@ private:
       if (has_harmful_option(p.config, m_observed, m_failed)) {
         continue; // e.g. -march=native already lost to plain -O3 on this TU
       }
+      Point point = m_space.to_point(p.config);
+      if (known_program(point)) {
+        continue; // e.g. -fno-math-errno once it proved inert here
+      }
       if (m_seen.insert(p.config.canonical()).second) {
+        remember(point);
         m_pending[p.config.canonical()] = Pending{-1, std::nullopt};
         return p;
       }
@@ -227,6 +244,75 @@ private:
       std::string rationale = "known-good starting point: " + c.display();
       add_seed(std::move(c), "seed", rationale);
     }
+  }
+
+  // ---- inert options ----------------------------------------------------------------
+
+  // `p` compiled to `code`: for every known config at the same -O level with the
+  // same code, the values of the dimensions where the two differ changed nothing
+  // (jointly, so each alone too, barring options that cancel out; -fX and -fno-X
+  // giving the same code say X does not matter here). Most flags are inert on a given TU (implied by its -O level, or no code
+  // they apply to): at 12 trials half of the bandit's mutations of gcc strsearch
+  // and csvparse were the same program again. Inert values are not proposed again
+  // at that level (-ftree-vectorize does nothing at -O3, much at -O1).
+  void note_inert(const Point& p, const std::string& code) {
+    auto compare = [&](const Point& q) {
+      if (q.size() != p.size() || level(q) != level(p)) {
+        return;
+      }
+      for (size_t d = 0; d < p.size(); ++d) {
+        if (p[d] == q[d]) {
+          continue;
+        }
+        for (int v : {p[d], q[d]}) {
+          if (v > 0 && (m_inert[d][static_cast<size_t>(v)] & level_bit(p)) == 0) {
+            m_inert[d][static_cast<size_t>(v)] |= level_bit(p);
+            m_effective.clear(); // stale: rebuilt on the next look-up
+          }
+        }
+      }
+    };
+    if (code == m_anchor_code) {
+      compare(m_anchor);
+    }
+    for (const auto& [q, c] : m_codes) {
+      if (c == code) {
+        compare(q);
+      }
+    }
+  }
+
+  // Whether `p`, with its inert values dropped, is a program already tried.
+  bool known_program(const Point& p) const {
+    if (m_effective.empty()) {
+      for (const auto& q : m_tried) {
+        m_effective.insert(effective_key(q));
+      }
+    }
+    return m_effective.count(effective_key(p)) != 0;
+  }
+
+  void remember(const Point& p) {
+    m_tried.push_back(p);
+    if (!m_effective.empty()) {
+      m_effective.insert(effective_key(p));
+    }
+  }
+
+  std::string effective_key(const Point& p) const {
+    std::string key;
+    for (size_t d = 0; d < p.size(); ++d) {
+      int v = p[d] > 0 && inert(d, static_cast<size_t>(p[d]), p) ? 0 : p[d];
+      key += std::to_string(v);
+      key += ',';
+    }
+    return key;
+  }
+
+  int level(const Point& p) const { return m_opt_dim >= 0 ? p[static_cast<size_t>(m_opt_dim)] : 0; }
+  uint32_t level_bit(const Point& p) const { return 1u << (static_cast<unsigned>(level(p)) % 32); }
+  bool inert(size_t d, size_t v, const Point& at) const {
+    return d < m_inert.size() && v < m_inert[d].size() && (m_inert[d][v] & level_bit(at)) != 0;
   }
 
   // ---- bandit ---------------------------------------------------------------------
@@ -327,7 +413,7 @@ private:
     const auto& values = m_space.dims()[d].values;
     std::vector<double> weights(w.size(), 0.0);
     for (size_t v = 0; v < w.size(); ++v) {
-      bool allowed = static_cast<int>(v) != p[d] && !(static_cast<int>(d) == m_opt_dim && v == 0);
+      bool allowed = static_cast<int>(v) != p[d] && !(static_cast<int>(d) == m_opt_dim && v == 0) && !inert(d, v, p);
       weights[v] = allowed ? w[v] : 0.0;
       // Switching a pass off (-fno-X) overrides a choice the -O level made on
       // purpose and rarely pays; switching one on is where the extra passes are.
@@ -432,7 +518,10 @@ private:
         }
         std::vector<double> weights(cover.size(), 0.0);
         for (size_t v = 1; v < cover.size(); ++v) {
-          weights[v] = m_weights[d][v] / ((1.0 + cover[v]) * (1.0 + cover[v]));
+          weights[v] = inert(d, v, p) ? 0.0 : m_weights[d][v] / ((1.0 + cover[v]) * (1.0 + cover[v]));
+        }
+        if (std::all_of(weights.begin(), weights.end(), [](double w) { return w <= 0; })) {
+          continue;
         }
         std::discrete_distribution<int> pick(weights.begin(), weights.end());
         p[d] = pick(m_rng);
@@ -443,7 +532,11 @@ private:
       Point p = best_point();
       std::vector<size_t> unset;
       for (size_t d = 0; d < n; ++d) {
-        if (p[d] == 0) {
+        bool live = false;
+        for (size_t v = 1; v < m_space.dims()[d].values.size() && !live; ++v) {
+          live = !inert(d, v, p);
+        }
+        if (p[d] == 0 && live) {
           unset.push_back(d);
         }
       }
@@ -475,9 +568,10 @@ private:
         continue;
       }
       TuneConfig c = m_space.to_config(*p);
-      if (c.empty() || m_seen.count(c.canonical()) != 0) {
+      if (c.empty() || m_seen.count(c.canonical()) != 0 || known_program(*p)) {
         continue;
       }
+      remember(*p);
       return std::make_pair(std::move(c), parent);
     }
     return std::nullopt;
@@ -520,6 +614,11 @@ private:
   double m_best_score = 1.0; // the baseline's, by definition of speedup
   std::vector<std::vector<double>> m_weights;
   std::vector<std::vector<int>> m_cover; // tried configs that carried each value
+  std::vector<std::vector<uint32_t>> m_inert; // per value: -O levels where it changed nothing
+  std::vector<std::pair<Point, std::string>> m_codes; // measured configs and their code
+  std::string m_anchor_code;                           // the baseline's, once a trial matched it
+  std::vector<Point> m_tried;                          // every config proposed or observed
+  mutable std::unordered_set<std::string> m_effective; // their keys without inert values (a cache)
   AucBandit m_bandit{kOpCount, kWindow, kExplorationC};
   size_t m_proposed = 0;     // proposals so far, history included
   size_t m_seeds_taken = 0;  // seeds consumed (proposed or skipped)

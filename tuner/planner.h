@@ -32,6 +32,9 @@ struct TrialOutcome {
   std::optional<double> speedup;
   std::optional<double> speedup_low; // confidence interval
   std::optional<double> speedup_high;
+  // Hash of the TU's object code, when it compiled: two configs with the same
+  // code are the same program, so the options between them do nothing here.
+  std::string code;
 };
 
 // What a planner knows about the TU it plans for.

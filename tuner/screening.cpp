@@ -56,6 +56,7 @@ Screened Screening::screen(const Proposal& p, int trial) {
   } else {
     measure(trial, r);
   }
+  r.outcome.code = r.object_hash;
   const Verdict v = r.outcome.verdict;
   if (!r.object_hash.empty() && (v == Verdict::Ok || v == Verdict::Mismatch || v == Verdict::Crash ||
                                  v == Verdict::VerifyFailed)) {

@@ -404,7 +404,7 @@ TuResult TuTuning::run(const TrialHistory& all_history) {
     if (t.planner == "confirm") {
       continue;
     }
-    history.push_back({t.config, t.op, t.verdict, t.detail, t.speedup, t.speedup_low, t.speedup_high});
+    history.push_back({t.config, t.op, t.verdict, t.detail, t.speedup, t.speedup_low, t.speedup_high, t.object_hash});
     if (t.verdict == Verdict::Ok && t.speedup) {
       m_candidates.push_back({t.config, *t.speedup, t.op, t.detail});
     }

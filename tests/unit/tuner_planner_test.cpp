@@ -522,3 +522,132 @@ TEST(BuiltinPlanner, SaysWhileKnownGoodSeedsAreLeft) {
 
 } // namespace
 } // namespace llmcc
+
+namespace llmcc {
+namespace {
+
+// A TU on which most options are inert, as on real code: the -O level, four
+// named options and one option in 25 (by hash) change the object code;
+// everything else compiles to the same program. Outcomes carry the code hash, as
+// screening reports it.
+class InertObjective {
+public:
+  explicit InertObjective(bool report_code) : m_report_code(report_code) {}
+
+  TrialOutcome evaluate(const TuneConfig& c) const {
+    static const std::map<std::string, double> kLive = {{"-march=native", 1.06},
+                                                        {"-funroll-loops", 1.03},
+                                                        {"-ftree-loop-if-convert", 1.20},
+                                                        {"-fno-if-conversion", 1.04}};
+    static const std::map<std::string, double> kLevel = {
+        {"-O1", 0.95}, {"-O2", 0.99}, {"-O3", 1.0}, {"-Os", 0.85}, {"-Oz", 0.75}};
+    std::string level = c.opt_level.empty() ? "-O2" : c.opt_level;
+    std::string code = level;
+    double s = kLevel.at(level);
+    std::vector<std::string> sorted = c.options;
+    std::sort(sorted.begin(), sorted.end());
+    for (const auto& option : sorted) {
+      if (auto it = kLive.find(option); it != kLive.end()) {
+        code += " " + option;
+        s *= it->second;
+      } else if (unit(text_hash(option)) < 0.04) {
+        code += " " + option;
+        s *= 1 + (unit(text_hash(option + "#")) * 0.02 - 0.011);
+      }
+    }
+    TrialOutcome o;
+    o.config = c;
+    o.verdict = code == "-O3" ? Verdict::Identical : Verdict::Ok;
+    o.speedup = o.verdict == Verdict::Identical ? 1.0 : s;
+    o.speedup_low = *o.speedup * 0.99;
+    o.speedup_high = *o.speedup * 1.01;
+    if (m_report_code) {
+      o.code = std::to_string(text_hash(code));
+    }
+    return o;
+  }
+
+private:
+  bool m_report_code;
+};
+
+struct InertRun {
+  int proposals = 0;
+  int repeats = 0; // same code as an earlier trial or the baseline
+  double best = 1.0;
+};
+
+InertRun run_inert(bool report_code, int measured_budget) {
+  auto planner = make_builtin_planner();
+  planner->start(make_context(CompilerFamily::Gcc, 4), {});
+  InertObjective objective(report_code);
+  InertObjective truth(true);
+  std::set<std::string> codes{std::to_string(text_hash("-O3"))};
+  InertRun r;
+  int measured = 0;
+  while (measured < measured_budget && r.proposals < 4 * measured_budget) {
+    auto ps = planner->propose(1);
+    if (ps.empty()) {
+      break;
+    }
+    ++r.proposals;
+    TrialOutcome o = objective.evaluate(ps[0].config);
+    o.op = ps[0].op;
+    if (codes.insert(truth.evaluate(ps[0].config).code).second) {
+      ++measured;
+      r.best = std::max(r.best, *o.speedup);
+    } else {
+      ++r.repeats;
+    }
+    planner->observe(o);
+  }
+  return r;
+}
+
+// Options shown to change nothing for this TU (a config and another with the same
+// code, a few options apart) are not proposed again: the planner's proposals go
+// to programs it has not measured.
+TEST(BuiltinPlanner, LearnsWhichOptionsAreInert) {
+  InertRun blind = run_inert(false, 30);
+  InertRun seeing = run_inert(true, 30);
+  EXPECT_LE(seeing.repeats, blind.repeats);
+  EXPECT_GT(seeing.best, blind.best * 1.02) << seeing.best << " vs " << blind.best;
+}
+
+// -O3 -fno-math-errno compiled to the baseline's code: -fno-math-errno is inert at
+// -O3, so the seeds that only add it to a config already tried are skipped.
+TEST(BuiltinPlanner, SkipsSeedsThatDifferOnlyByAnInertOption) {
+  for (bool report_code : {false, true}) {
+    auto planner = make_builtin_planner();
+    PlanningContext ctx = make_context(CompilerFamily::Gcc, 2);
+    ctx.baseline = TuneConfig{};
+    ctx.baseline.opt_level = "-O3";
+    TrialOutcome same;
+    same.config.opt_level = "-O3";
+    same.config.options = {"-fno-math-errno"};
+    same.op = "seed";
+    same.verdict = Verdict::Identical;
+    same.speedup = same.speedup_low = same.speedup_high = 1.0;
+    same.code = report_code ? "baseline-code" : "";
+    planner->start(ctx, {same});
+    std::set<std::string> proposed;
+    for (int i = 0; i < 30; ++i) {
+      auto ps = planner->propose(1);
+      ASSERT_EQ(ps.size(), 1u);
+      proposed.insert(ps[0].config.display());
+      TrialOutcome o;
+      o.config = ps[0].config;
+      o.op = ps[0].op;
+      o.speedup = o.speedup_low = o.speedup_high = 1.0;
+      o.code = report_code ? ps[0].config.display() : ""; // every other config: its own program
+      planner->observe(o);
+    }
+    EXPECT_TRUE(proposed.count("-O3 -march=native"));
+    EXPECT_TRUE(proposed.count("-O3 -march=native -funroll-loops"));
+    EXPECT_EQ(proposed.count("-O3 -march=native -fno-math-errno"), report_code ? 0u : 1u);
+    EXPECT_EQ(proposed.count("-O3 -march=native -funroll-loops -fno-math-errno"), report_code ? 0u : 1u);
+  }
+}
+
+} // namespace
+} // namespace llmcc
