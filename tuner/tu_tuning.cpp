@@ -260,11 +260,8 @@ bool TuTuning::screen_all(Planner& planner, std::vector<TrialOutcome> history) {
     planner.observe(out);
     double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
     double eta = done > 0 ? elapsed / done * (m_budget - done) : 0;
-    m_env.progress->status(fmt::format("[{}] {} {}/{} {:<7} {:>7} best {:.3f}x  ETA {}  {}", m_tu.source_rel,
-                                       progress_bar(static_cast<double>(done) / m_budget), done, m_budget,
-                                       to_string(out.verdict),
-                                       out.speedup ? fmt::format("{:.3f}x", *out.speedup) : "-", best,
-                                       format_duration(eta), p.config.display()));
+    m_env.progress->trial({m_tu.source_rel, done, m_budget, std::string(to_string(out.verdict)), out.speedup, best,
+                           eta, p.op, p.config});
     if (stop_for_no_gain(done, m_budget, best, m_threshold, m_can_hand_on, planner.has_pending_seeds())) {
       m_env.progress->line(fmt::format("[{}] no gain after {} trials; moving on", m_tu.source_rel, done));
       break;
@@ -289,8 +286,9 @@ std::vector<ConfirmedWin> TuTuning::confirm() {
       break;
     }
     ++confirmed;
-    m_env.progress->status(fmt::format("[{}] confirming {} ({:.3f}x)...", m_tu.source_rel, cand.config.display(),
-                                       cand.speedup));
+    m_env.progress->status(fmt::format("[{}] confirming {:.3f}x: {}", m_tu.source_rel, cand.speedup,
+                                       m_env.progress->whole() ? cand.config.display()
+                                                               : short_config(cand.config, cand.op, 40)));
     BuildResult b = m_env.driver->rebuild(m_tu.compile, cand.config);
     if (!b.ok || !save_program(m_env.program_files, m_cand_copy)) {
       continue;
