@@ -87,7 +87,8 @@ void print_summary(const TuneSummary& s, bool whole) {
     for (const auto& line : split(format_table(others), '\n')) {
       used = std::max(used, line.size());
     }
-    size_t room = std::max<size_t>(terminal_width() > used ? terminal_width() - used : 0, 24);
+    // Reasons make the table wider than most terminals anyway: a config keeps 40 columns.
+    size_t room = std::max<size_t>(terminal_width() > used ? terminal_width() - used : 0, 40);
     for (size_t i = 1; i < rows.size(); ++i) {
       if (s.tus[i - 1].status == TuStatus::Tuned) {
         rows[i].back() = short_config(config_from_display(rows[i].back()), "", room);

@@ -190,18 +190,28 @@ TuneConfig config_from_display(const std::string& text) {
 }
 
 std::string format_trial_line(const TrialLine& t, size_t width, bool whole) {
-  auto prefix_with = [&](const std::string& source) {
-    int digits = static_cast<int>(std::to_string(std::max(t.budget, 1)).size());
-    return fmt::format("[{}] {:>{}}/{} {:<7} {:>7} best {:.3f}x ETA {} ", source, t.done, digits, t.budget, t.verdict,
-                       t.speedup ? fmt::format("{:.3f}x", *t.speedup) : "-", t.best, format_duration(t.eta_sec));
+  auto prefix_with = [&](const std::string& source, bool aligned) {
+    int digits = aligned ? static_cast<int>(std::to_string(std::max(t.budget, 1)).size()) : 1;
+    std::string speedup = t.speedup ? fmt::format("{:.3f}x", *t.speedup) : "-";
+    return fmt::format("[{}] {:>{}}/{} {:<{}} {:>{}} best {:.3f}x ETA {} ", source, t.done, digits, t.budget,
+                       t.verdict, aligned ? 7 : 1, speedup, aligned ? 7 : 1, t.best, format_duration(t.eta_sec));
   };
-  std::string prefix = prefix_with(t.source);
   if (whole) {
-    return prefix + t.config.display();
+    return prefix_with(t.source, true) + t.config.display();
   }
-  if (prefix.size() + kMinConfigChars > width) {
-    size_t slash = t.source.rfind('/');
-    prefix = prefix_with(slash == std::string::npos ? t.source : t.source.substr(slash + 1));
+  // The columns stay aligned while the whole difference fits; then they close
+  // up, then the source gives way to its file name, and only then is the
+  // candidate shortened.
+  size_t slash = t.source.rfind('/');
+  std::string base_name = slash == std::string::npos ? t.source : t.source.substr(slash + 1);
+  std::string difference = config_difference(t.config);
+  std::string prefix;
+  for (const auto& [source, aligned] : {std::pair{t.source, true}, std::pair{t.source, false},
+                                        std::pair{base_name, true}, std::pair{base_name, false}}) {
+    prefix = prefix_with(source, aligned);
+    if (prefix.size() + difference.size() <= width) {
+      return prefix + difference;
+    }
   }
   size_t room = width > prefix.size() ? width - prefix.size() : 0;
   return fit_to_width(prefix + short_config(t.config, t.op, std::max(room, kMinConfigChars)), width);

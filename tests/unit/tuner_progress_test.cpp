@@ -63,15 +63,18 @@ TEST(Progress, ATrialLineFitsTheWidth) {
               config("-O3", {"-march=native", "-fno-math-errno"})};
   EXPECT_EQ(format_trial_line(t, 120, false),
             "[src/kernels/kernel.c]  3/40 ok       1.043x best 1.120x ETA 1m15s -O3 -march=native +fno-math-errno");
-  // Too long for 80 columns: the source gives way to its file name first.
-  EXPECT_EQ(format_trial_line(t, 80, false),
-            "[kernel.c]  3/40 ok       1.043x best 1.120x ETA 1m15s seed: 1 option changed");
+  // Too long for 80 columns: the columns close up, then the source gives way to its file name.
+  EXPECT_EQ(format_trial_line(t, 99, false),
+            "[src/kernels/kernel.c] 3/40 ok 1.043x best 1.120x ETA 1m15s -O3 -march=native +fno-math-errno");
+  EXPECT_EQ(format_trial_line(t, 82, false),
+            "[kernel.c] 3/40 ok 1.043x best 1.120x ETA 1m15s -O3 -march=native +fno-math-errno");
+  EXPECT_EQ(format_trial_line(t, 80, false), "[kernel.c] 3/40 ok 1.043x best 1.120x ETA 1m15s seed: 1 option changed");
   t.config = explore_draw(43);
   t.op = "explore";
   t.verdict = "compile_error";
   t.speedup.reset();
   EXPECT_EQ(format_trial_line(t, 80, false),
-            "[kernel.c]  3/40 compile_error       - best 1.120x ETA 1m15s explore: 43 changed");
+            "[kernel.c] 3/40 compile_error - best 1.120x ETA 1m15s -O2 +fopt-0 +42 more");
   for (size_t width : {40u, 60u, 80u, 100u, 200u}) {
     EXPECT_LE(format_trial_line(t, width, false).size(), width);
   }
