@@ -42,6 +42,7 @@ std::string interval(std::optional<double> low, std::optional<double> high) {
 
 void register_explain(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out) {
   auto* cmd = app.add_subcommand("explain", "show the tuned config of a source, why, and the trials behind it");
+  cmd->footer("Example:\n  llmcc explain src/kernel.c   # the winner, its evidence, and how to undo it");
   auto source = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   cmd->add_option("source", *source, "source file (path or project-relative)")->required();
