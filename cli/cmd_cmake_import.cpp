@@ -97,7 +97,8 @@ void register_cmake_import(CLI::App& app, ToolContext& /*ctx*/, std::vector<Subc
   auto* cmd = app.add_subcommand("cmake-import",
                                  "read a CMake build directory's targets, sources and flags (CMake File API)");
   cmd->footer("Writes llmcc's query into BUILD_DIR/.cmake/api/v1/query and reads CMake's reply. Without a "
-              "reply it re-runs cmake on BUILD_DIR (which keeps its cache), unless --no-reconfigure.");
+              "reply it re-runs cmake on BUILD_DIR (which keeps its cache), unless --no-reconfigure.\n"
+              "Example:\n  llmcc cmake-import build --json");
   auto build_dir = std::make_shared<std::string>();
   auto config = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);

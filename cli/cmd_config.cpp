@@ -8,6 +8,8 @@ namespace llmcc::cli {
 
 void register_config(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out) {
   auto* cmd = app.add_subcommand("config", "read or change settings (env > project file > user file > default)");
+  cmd->footer("Examples:\n  llmcc config list\n  llmcc config set cc gcc-12\n"
+              "  llmcc config set --project lookup exact   # ./.llmcc.conf\n  llmcc config get db");
   cmd->require_subcommand(1);
   struct Args {
     std::string key, value;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "cli/tool.h"
+#include "cli/winner_match.h"
 #include "tuner/planner_worth.h"
 #include "util/fs.h"
 #include "util/strings.h"
@@ -27,6 +28,9 @@ std::string printable(const std::string& text, size_t max_chars) {
   return out;
 }
 
+// What undoes a winner: `forget` removes the source's winners, keeping the trials.
+std::string forget_command(const WinnerRecord& w) { return "llmcc forget " + quote_for_display({w.source_rel}); }
+
 std::string interval(std::optional<double> low, std::optional<double> high) {
   if (!low || !high) {
     return "-";
@@ -34,30 +38,11 @@ std::string interval(std::optional<double> low, std::optional<double> high) {
   return fmt::format("[{:.3f}, {:.3f}]", *low, *high);
 }
 
-// Winners for `source`: by project-relative path, by the path's tail, else by file name.
-std::vector<WinnerRecord> matching_winners(const std::vector<WinnerRecord>& all, const std::string& source) {
-  std::string abs = fs::absolute(source, fs::current_dir());
-  std::vector<WinnerRecord> out;
-  for (const auto& w : all) {
-    if (w.source_rel == source || (!w.source_rel.empty() && ends_with(abs, "/" + w.source_rel))) {
-      out.push_back(w);
-    }
-  }
-  if (out.empty()) {
-    std::string base = fs::base_name(source);
-    for (const auto& w : all) {
-      if (w.source_base == base) {
-        out.push_back(w);
-      }
-    }
-  }
-  return out;
-}
-
 } // namespace
 
 void register_explain(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out) {
   auto* cmd = app.add_subcommand("explain", "show the tuned config of a source, why, and the trials behind it");
+  cmd->footer("Example:\n  llmcc explain src/kernel.c   # the winner, its evidence, and how to undo it");
   auto source = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   cmd->add_option("source", *source, "source file (path or project-relative)")->required();
@@ -74,7 +59,9 @@ void register_explain(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& 
                    }
                    auto found = matching_winners(*winners, *source);
                    if (found.empty()) {
-                     fmt::print(stderr, "llmcc: no tuned configuration for {} (see llmcc winners)\n", *source);
+                     fmt::print(stderr, "llmcc: no tuned configuration for {}: it compiles as the build says "
+                                        "(see llmcc winners)\n",
+                                *source);
                      return 1;
                    }
                    nlohmann::json j = nlohmann::json::array();
@@ -96,6 +83,7 @@ void register_explain(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& 
                      if (*json) {
                        nlohmann::json e = w.to_json();
                        e["id"] = w.id;
+                       e["undo"] = forget_command(w);
                        if (worth) {
                          e["worth"] = worth->to_json();
                        }
@@ -132,6 +120,9 @@ void register_explain(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& 
                                 w.session_id ? fmt::format(", session {}", w.session_id) : std::string());
                      fmt::print("rationale:  {}\n", w.rationale.empty() ? "-" : printable(w.rationale, 400));
                      fmt::print("tu key:     {}\n", w.tu_key);
+                     fmt::print("undo:       {}  (the next build compiles it as the build says; "
+                                "the trials stay)\n",
+                                forget_command(w));
                      if (worth) {
                        for (const auto& line : worth->describe()) {
                          fmt::print("session {}: {}\n", w.session_id, line);

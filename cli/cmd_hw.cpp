@@ -42,6 +42,8 @@ std::vector<std::string> compilers_to_show(const Config& config) {
 
 void register_hw(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out) {
   auto* cmd = app.add_subcommand("hw", "show the hardware fingerprint, ISA and what -march=native means");
+  cmd->footer("Example:\n  llmcc hw            # fingerprint, class, ISA, caches, -march=native per compiler\n"
+              "  llmcc hw --json");
   auto json = std::make_shared<bool>(false);
   cmd->add_flag("--json", *json, "print JSON");
   out.push_back({cmd, [&ctx, json] {

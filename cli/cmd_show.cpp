@@ -14,6 +14,7 @@ namespace llmcc::cli {
 
 void register_show(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out) {
   auto* cmd = app.add_subcommand("show", "show which config a source file gets, and why");
+  cmd->footer("Example:\n  llmcc show src/kernel.c   # the config its next compile gets (how: exact, nearest, none)");
   auto source = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   cmd->add_option("source", *source, "source file (as built through llmcc)")->required();

@@ -32,6 +32,8 @@ std::string describe_counter(const std::string& name) {
 
 void register_stats(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out) {
   auto* cmd = app.add_subcommand("stats", "show counters: tuned, plain and passed-through commands by reason");
+  cmd->footer("Example:\n  make CC=llmcc && llmcc stats   # how many compiles were tuned, plain, passed through\n"
+              "  llmcc stats --zero              # start counting afresh");
   auto json = std::make_shared<bool>(false);
   auto zero = std::make_shared<bool>(false);
   cmd->add_flag("--json", *json, "print JSON");

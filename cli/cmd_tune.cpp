@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "cli/tool.h"
+#include "tuner/progress.h"
 #include "tuner/session.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -55,7 +56,9 @@ void on_sigint(int) {
   }
 }
 
-void print_summary(const TuneSummary& s) {
+// Configs shortened as the progress lines show them (whole with -v), so the
+// table fits the terminal; `explain`, --json and the report keep them whole.
+void print_summary(const TuneSummary& s, bool whole) {
   std::vector<std::vector<std::string>> rows = {{"TU", "STATUS", "BASELINE", "BEST", "GAIN [95% CI]", "TRIALS", "CONFIG"}};
   auto fmt_score = [&](double v) {
     if (v <= 0) {
@@ -74,6 +77,23 @@ void print_summary(const TuneSummary& s) {
     rows.push_back({t.source_rel, std::string(to_string(t.status)), fmt_score(t.baseline), tuned ? fmt_score(t.best) : "-",
                     tuned ? fmt::format("{:.3f}x [{:.3f}, {:.3f}]", t.speedup, t.speedup_low, t.speedup_high) : "-",
                     std::to_string(t.trials), tuned ? t.config : t.reason});
+  }
+  if (!whole) {
+    std::vector<std::vector<std::string>> others = rows;
+    for (auto& r : others) {
+      r.back().clear();
+    }
+    size_t used = 0;
+    for (const auto& line : split(format_table(others), '\n')) {
+      used = std::max(used, line.size());
+    }
+    // Reasons make the table wider than most terminals anyway: a config keeps 40 columns.
+    size_t room = std::max<size_t>(terminal_width() > used ? terminal_width() - used : 0, 40);
+    for (size_t i = 1; i < rows.size(); ++i) {
+      if (s.tus[i - 1].status == TuStatus::Tuned) {
+        rows[i].back() = short_config(config_from_display(rows[i].back()), "", room);
+      }
+    }
   }
   fmt::print("\n{}", format_table(rows));
   if (s.program_measured) {
@@ -133,6 +153,7 @@ void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
   cmd->add_flag("--dry-run", a->o.dry_run, "show the plan (binary, TUs, budget), run nothing");
   cmd->add_flag("--json", a->o.json, "print the summary as JSON");
   cmd->add_flag("-q,--quiet", a->o.quiet, "no progress output");
+  cmd->add_flag("-v,--verbose", a->o.verbose, "print every candidate's config whole (progress and table)");
 
   out.push_back({cmd, [&ctx, a] {
                    Store* store = ctx.store();
@@ -152,11 +173,12 @@ void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                        log::error("the last session ({}) of {} finished; nothing to resume", (*last)->id, dir);
                        return 1;
                      }
-                     bool json = o.json, quiet = o.quiet;
+                     bool json = o.json, quiet = o.quiet, verbose = o.verbose;
                      o = TuneOptions::from_json((*last)->args);
                      o.resume_session = (*last)->id;
                      o.json = json;
                      o.quiet = quiet;
+                     o.verbose = verbose;
                    } else {
                      if (a->bench.empty()) {
                        log::error("--bench is required (the command that runs the benchmark)");
@@ -212,7 +234,7 @@ void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                        fmt::print("  tune {}: {}\n", t.source_rel, t.reason);
                      }
                    } else {
-                     print_summary(*summary);
+                     print_summary(*summary, o.verbose);
                    }
                    return summary->state == SessionState::Interrupted ? 130 : 0;
                  }});

@@ -7,6 +7,7 @@ namespace llmcc::cli {
 
 void register_winners(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out) {
   auto* cmd = app.add_subcommand("winners", "list tuned configs (or remove one with --rm ID)");
+  cmd->footer("Examples:\n  llmcc winners\n  llmcc winners --json\n  llmcc winners --rm 3   # or: llmcc forget SOURCE");
   auto json = std::make_shared<bool>(false);
   auto rm = std::make_shared<int64_t>(0);
   cmd->add_flag("--json", *json, "print JSON");

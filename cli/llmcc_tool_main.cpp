@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
   app.set_help_flag("-h,--help", "print this help");
   app.footer("Environment: LLMCC_DIR, LLMCC_DB, LLMCC_CC, LLMCC_CXX, LLMCC_DISABLE, LLMCC_DEBUG,\n"
              "LLMCC_QUIET (see `llmcc config list` for every setting).\n"
-             "Docs: README.md, docs/design.md.");
+             "Docs: README.md, docs/usage.md (every subcommand and setting), docs/design.md.");
   cli::ToolContext ctx;
   std::vector<cli::Subcommand> subs;
   cli::register_hw(app, ctx, subs);

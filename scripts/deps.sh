@@ -10,6 +10,7 @@ LLMCC_PACKAGES=(
   nlohmann-json3-dev libcurl4-openssl-dev libcli11-dev libfmt-dev libxxhash-dev
   libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
   valgrind python3 ccache meson
+  tmux chromium # the progress test (a fixed-width terminal) and the report test (headless page load)
 )
 if [[ "${LLMCC_WITH_BAZEL:-1}" == 1 ]]; then
   LLMCC_PACKAGES+=(bazel-bootstrap bazel-rules-java)

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "tuner/binary_install.h"
 #include "tuner/object_size.h"
@@ -14,6 +15,14 @@ namespace llmcc {
 bool is_repeat(Verdict verdict, const std::string& detail) {
   return verdict == Verdict::Identical || detail == kSameAsEarlier;
 }
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point started) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
+} // namespace
 
 Screened Screening::screen(const Proposal& p, int trial) {
   Screened r;
@@ -68,7 +77,9 @@ Screened Screening::screen(const Proposal& p, int trial) {
 void Screening::measure(int trial, Screened& r) {
   TrialOutcome& out = r.outcome;
   if (!m.verify.empty()) {
+    auto started = std::chrono::steady_clock::now();
     VerifyResult v = run_verify(m.verify, m.measure->bench().cwd, std::max(60.0, m.measure->run_timeout() * 10));
+    r.verify_sec = seconds_since(started);
     if (!v.ok) {
       out.verdict = Verdict::VerifyFailed;
       out.detail = v.detail;
@@ -76,6 +87,7 @@ void Screening::measure(int trial, Screened& r) {
     }
   }
   std::vector<double> base_scores;
+  auto started = std::chrono::steady_clock::now();
   if (m.measure->objective() == Objective::Size) {
     RunSample s = m.measure->run_with(m.cand_copy);
     if (!m.measure->accept(s, out.verdict, out.detail)) {
@@ -85,12 +97,15 @@ void Screening::measure(int trial, Screened& r) {
       }
       return;
     }
+    r.run_sec = seconds_since(started);
     auto size = object_code_size(m.compile.output);
     r.samples = {size ? *size : 0};
     base_scores = {m.baseline_score};
   } else {
     PairRuns runs = m.measure->measure_pairs(m.base_copy, m.cand_copy, m.pairs, /*race=*/true);
+    r.run_sec = seconds_since(started);
     r.samples = runs.cand; // kept as evidence even when a later run failed
+    r.base_samples = runs.base;
     if (!runs.ok) {
       out.verdict = runs.verdict;
       out.detail = runs.detail;

@@ -45,7 +45,9 @@ bool is_repeat(Verdict verdict, const std::string& detail);
 struct Screened {
   TrialOutcome outcome;
   std::vector<double> samples; // the candidate's scores
+  std::vector<double> base_samples; // the baseline's, in the same runs
   double compile_sec = 0;
+  double run_sec = 0, verify_sec = 0;
   std::string object_hash;
   // Set when the TU cannot be tuned at all (the build does not relink the program).
   std::optional<std::string> fatal;

@@ -46,7 +46,7 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 class Session {
 public:
   Session(const TuneOptions& o, const Config& config, Store& store, const PlannerFactory& factory)
-      : m_o(o), m_config(config), m_store(store), m_factory(factory), m_progress(o.quiet || o.json) {}
+      : m_o(o), m_config(config), m_store(store), m_factory(factory), m_progress(o.quiet || o.json, o.verbose) {}
 
   Expected<TuneSummary> run();
 

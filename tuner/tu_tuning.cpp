@@ -71,8 +71,8 @@ private:
   std::vector<ConfirmedWin> confirm();
   void finish(const std::vector<ConfirmedWin>& wins);
   double score_of(const RunSample& s) const;
-  void record(const Proposal& p, const TrialOutcome& out, const std::vector<double>& samples, double compile_sec,
-              const std::string& object_hash, const std::string& planner_name);
+  // `runs`: what the report needs of the trial's runs (samples, times).
+  void record(const Proposal& p, const TrialOutcome& out, const Screened& runs, const std::string& planner_name);
 
   const TuningEnv& m_env;
   const TuneOptions& m_o;
@@ -96,8 +96,8 @@ double TuTuning::score_of(const RunSample& s) const {
   return s.score;
 }
 
-void TuTuning::record(const Proposal& p, const TrialOutcome& out, const std::vector<double>& samples,
-                      double compile_sec, const std::string& object_hash, const std::string& planner_name) {
+void TuTuning::record(const Proposal& p, const TrialOutcome& out, const Screened& runs,
+                      const std::string& planner_name) {
   TrialRow t;
   t.session_id = m_env.session_id;
   t.tu_key = m_tu.tu_key;
@@ -111,9 +111,12 @@ void TuTuning::record(const Proposal& p, const TrialOutcome& out, const std::vec
   t.speedup = out.speedup;
   t.speedup_low = out.speedup_low;
   t.speedup_high = out.speedup_high;
-  t.samples = samples;
-  t.compile_sec = compile_sec;
-  t.object_hash = object_hash;
+  t.samples = runs.samples;
+  t.base_samples = runs.base_samples;
+  t.compile_sec = runs.compile_sec;
+  t.run_sec = runs.run_sec;
+  t.verify_sec = runs.verify_sec;
+  t.object_hash = runs.object_hash;
   if (auto r = m_env.store->add_trial(t); !r) {
     log::warn("could not record a trial: {}", r.error().message);
   }
@@ -265,15 +268,12 @@ bool TuTuning::screen_all(Planner& planner, std::vector<TrialOutcome> history) {
     if (is_failure(out.verdict)) {
       ++m_res.failed_trials;
     }
-    record(p, out, s.samples, s.compile_sec, s.object_hash, planner.name());
+    record(p, out, s, planner.name());
     planner.observe(out);
     double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
     double eta = done > 0 ? elapsed / done * (m_budget - done) : 0;
-    m_env.progress->status(fmt::format("[{}] {} {}/{} {:<7} {:>7} best {:.3f}x  ETA {}  {}", m_tu.source_rel,
-                                       progress_bar(static_cast<double>(done) / m_budget), done, m_budget,
-                                       to_string(out.verdict),
-                                       out.speedup ? fmt::format("{:.3f}x", *out.speedup) : "-", best,
-                                       format_duration(eta), p.config.display()));
+    m_env.progress->trial({m_tu.source_rel, done, m_budget, std::string(to_string(out.verdict)), out.speedup, best,
+                           eta, p.op, p.config});
     if (stop_for_no_gain(done, m_budget, best, m_threshold, m_can_hand_on, planner.has_pending_seeds())) {
       m_env.progress->line(fmt::format("[{}] no gain after {} trials; moving on", m_tu.source_rel, done));
       break;
@@ -298,13 +298,15 @@ std::vector<ConfirmedWin> TuTuning::confirm() {
       break;
     }
     ++confirmed;
-    m_env.progress->status(fmt::format("[{}] confirming {} ({:.3f}x)...", m_tu.source_rel, cand.config.display(),
-                                       cand.speedup));
+    m_env.progress->status(fmt::format("[{}] confirming {:.3f}x: {}", m_tu.source_rel, cand.speedup,
+                                       m_env.progress->whole() ? cand.config.display()
+                                                               : short_config(cand.config, cand.op, 40)));
     BuildResult b = m_env.driver->rebuild(m_tu.compile, cand.config);
     if (!b.ok || !save_program(m_env.program_files, m_cand_copy)) {
       continue;
     }
     std::vector<double> bs, cs;
+    double run_sec = 0;
     Comparison cmp;
     if (m_env.measure->objective() == Objective::Size) {
       auto size = object_code_size(m_tu.compile.output);
@@ -313,7 +315,9 @@ std::vector<ConfirmedWin> TuTuning::confirm() {
       cmp = compare(bs, cs, m_threshold);
     } else {
       int pairs = m_deterministic ? 1 : std::max(7, m_o.repeats + 2);
+      auto started = Clock::now();
       PairRuns runs = m_env.measure->measure_pairs(m_base.copy, m_cand_copy, pairs);
+      run_sec = std::chrono::duration<double>(Clock::now() - started).count();
       if (!runs.ok) {
         continue;
       }
@@ -324,7 +328,13 @@ std::vector<ConfirmedWin> TuTuning::confirm() {
     Proposal p{cand.config, "confirm", cand.rationale};
     TrialOutcome o{cand.config, "confirm", cmp.win ? Verdict::Ok : Verdict::NotConfirmed, "", cmp.speedup, cmp.low,
                    cmp.high};
-    record(p, o, cs, b.seconds, b.object_hash, "confirm");
+    Screened evidence;
+    evidence.samples = cs;
+    evidence.base_samples = bs;
+    evidence.compile_sec = b.seconds;
+    evidence.run_sec = run_sec;
+    evidence.object_hash = b.object_hash;
+    record(p, o, evidence, "confirm");
     if (cmp.win) {
       wins.push_back({cand, cmp, median(cs)});
     }

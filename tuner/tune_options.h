@@ -39,6 +39,7 @@ struct TuneOptions {
   bool dry_run = false;
   bool json = false;
   bool quiet = false;
+  bool verbose = false;             // progress prints configs whole (not stored)
   int64_t resume_session = 0;       // > 0: continue this session
 
   nlohmann::json to_json() const;

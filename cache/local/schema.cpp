@@ -66,6 +66,13 @@ CREATE TABLE llm_cache(
   response_text TEXT NOT NULL, prompt_tokens INTEGER, completion_tokens INTEGER,
   created INTEGER NOT NULL);
 )sql",
+      // 2 -> 3: each trial's baseline runs (the noise the report shows) and the
+      // time its runs and --verify took (where a session's time went).
+      R"sql(
+ALTER TABLE trials ADD COLUMN base_samples_json TEXT;
+ALTER TABLE trials ADD COLUMN run_sec REAL;
+ALTER TABLE trials ADD COLUMN verify_sec REAL;
+)sql",
   };
   return steps;
 }

@@ -37,8 +37,11 @@ struct TrialRow {
   std::string detail;
   std::string objective;
   std::optional<double> score, speedup, speedup_low, speedup_high;
-  nlohmann::json samples;
+  nlohmann::json samples;      // the candidate's scores, one per run
+  nlohmann::json base_samples; // the baseline's scores in the same interleaved runs
   double compile_sec = 0;
+  double run_sec = 0;    // wall time of the benchmark runs, both programs
+  double verify_sec = 0; // wall time of --verify
   std::string object_hash;
   int64_t created = 0;
 };
@@ -94,6 +97,11 @@ public:
   Status reset_stats();
   Status put_host(const std::string& fingerprint, const std::string& hw_class,
                   const nlohmann::json& info);
+  // What put_host stored for this fingerprint: {"hw_class", "info"} (for the report).
+  Expected<std::optional<nlohmann::json>> host(const std::string& fingerprint);
+  // A compiler by its identity hash (for the report); the newest row when the
+  // same binary was seen at several paths.
+  Expected<std::optional<CompilerIdentity>> compiler(const std::string& id);
   Expected<std::optional<std::string>> find_native(const std::string& compiler_id,
                                                    const std::string& host_fp);
   Status put_native(const std::string& compiler_id, const std::string& host_fp,

@@ -43,6 +43,34 @@ Status Store::put_host(const std::string& fingerprint, const std::string& hw_cla
       fingerprint, hw_class, info.dump(), now, now);
 }
 
+Expected<std::optional<nlohmann::json>> Store::host(const std::string& fingerprint) {
+  auto read = [](const Statement& r) -> nlohmann::json {
+    nlohmann::json info = nlohmann::json::parse(r.text(1), nullptr, /*allow_exceptions=*/false);
+    return {{"hw_class", r.text(0)}, {"info", info.is_discarded() ? nlohmann::json::object() : info}};
+  };
+  return m_db->first_row<nlohmann::json>(read, "SELECT hw_class, info_json FROM hosts WHERE fingerprint=?",
+                                         fingerprint);
+}
+
+Expected<std::optional<CompilerIdentity>> Store::compiler(const std::string& id) {
+  auto read = [&](const Statement& r) {
+    CompilerIdentity c;
+    c.id = id;
+    c.path = r.text(0);
+    c.family = family_from_name(r.text(1));
+    c.version = r.text(2);
+    c.target = r.text(3);
+    c.binary_hash = r.text(4);
+    c.version_text = r.text(5);
+    return c;
+  };
+  return m_db->first_row<CompilerIdentity>(
+      read,
+      "SELECT path, family, version, target, binary_hash, version_text FROM compilers WHERE id=?"
+      " ORDER BY created DESC LIMIT 1",
+      id);
+}
+
 Expected<std::optional<std::string>> Store::find_native(const std::string& compiler_id,
                                                         const std::string& host_fp) {
   return m_db->first_row<std::string>([](const Statement& r) { return r.text(0); },

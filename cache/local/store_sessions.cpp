@@ -56,11 +56,13 @@ Expected<int64_t> Store::add_trial(const TrialRow& t) {
           "INSERT INTO trials(session_id, tu_key, source, config_id, planner, operator, verdict,"
           " detail, objective, score, samples_json, speedup, speedup_low, speedup_high, "
           "compile_sec,"
-          " object_hash, created) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+          " object_hash, created, base_samples_json, run_sec, verify_sec)"
+          " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
           t.session_id, t.tu_key, t.source, *cid, t.planner, t.op, to_string(t.verdict), t.detail,
           t.objective, t.score, t.samples.is_null() ? std::string("[]") : t.samples.dump(),
           t.speedup, t.speedup_low, t.speedup_high, t.compile_sec, t.object_hash,
-          t.created ? t.created : now_unix());
+          t.created ? t.created : now_unix(),
+          t.base_samples.is_null() ? std::string("[]") : t.base_samples.dump(), t.run_sec, t.verify_sec);
       !s) {
     return Error{s.message()};
   }
@@ -71,7 +73,7 @@ static const char* kTrialColumns =
     "t.id, t.session_id, t.tu_key, t.source, c.json, t.planner, t.operator, t.verdict, t.detail,"
     " t.objective, t.score, t.samples_json, t.speedup, t.speedup_low, t.speedup_high, "
     "t.compile_sec,"
-    " t.object_hash, t.created FROM trials t JOIN configs c ON c.id = t.config_id";
+    " t.object_hash, t.created, t.base_samples_json, t.run_sec, t.verify_sec FROM trials t JOIN configs c ON c.id = t.config_id";
 
 // Reads a row of kTrialColumns; nullopt for a row that is skipped, not fatal (a
 // malformed stored config, a verdict this llmcc does not know).
@@ -104,6 +106,9 @@ static std::optional<TrialRow> trial_from_row(const Statement& row) {
   t.compile_sec = row.real(15);
   t.object_hash = row.text(16);
   t.created = row.integer(17);
+  t.base_samples = row.is_null(18) ? nlohmann::json::array() : nlohmann::json::parse(row.text(18), nullptr, false);
+  t.run_sec = row.is_null(19) ? 0 : row.real(19);
+  t.verify_sec = row.is_null(20) ? 0 : row.real(20);
   return t;
 }
 
