@@ -66,6 +66,13 @@ CREATE TABLE llm_cache(
   response_text TEXT NOT NULL, prompt_tokens INTEGER, completion_tokens INTEGER,
   created INTEGER NOT NULL);
 )sql",
+      // 2 -> 3: trained PGO profiles, content-addressed files in the state directory.
+      R"sql(
+CREATE TABLE profiles(
+  hash TEXT PRIMARY KEY, tu_key TEXT NOT NULL, bench_id TEXT NOT NULL, family TEXT NOT NULL,
+  path TEXT NOT NULL, size INTEGER NOT NULL, created INTEGER NOT NULL);
+CREATE INDEX profiles_by_tu ON profiles(tu_key, bench_id);
+)sql",
   };
   return steps;
 }
