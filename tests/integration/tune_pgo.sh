@@ -33,7 +33,9 @@ for cc in gcc clang; do
   export LLMCC_CC="$cc"
   run_quiet make -s CC=llmcc
   want=$(./prog 200000)
-  tune --budget 4 --pgo
+  # One trial: PGO alone comes first. (With more, clang's -O3 -march=native
+  # wins on instructions here, 2.31x, over its own profile twin, 2.21x.)
+  tune --budget 1 --pgo
   db="$LLMCC_DIR/llmcc.db"
   assert_eq "$(sqlite3 "$db" "SELECT COUNT(*) FROM profiles WHERE family='$cc'")" "1" "$cc: one trained profile"
   hash=$(sqlite3 "$db" "SELECT hash FROM profiles")
