@@ -29,6 +29,9 @@ enum class Verdict {
   BaselineFailed, // the baseline failed while measuring this candidate
   Interrupted,    // Ctrl-C before a measurement
   NotConfirmed,   // a confirmation run did not show the gain again
+  // gcc refused the trained profile for this config (-Werror=coverage-mismatch:
+  // its early-pass flags differ from the training build's)
+  ProfileMismatch,
 };
 std::string_view to_string(Verdict v);
 std::optional<Verdict> verdict_from_string(std::string_view s);
@@ -89,6 +92,18 @@ struct WinnerRecord {
 
   nlohmann::json to_json() const;
   static Expected<WinnerRecord> from_json(const nlohmann::json& j);
+};
+
+// A trained profile in llmcc's state directory, content-addressed: the file is
+// <dir>/profiles/<hash><ext>, and `hash` is what a config's `pgo` names.
+struct ProfileRecord {
+  std::string hash;     // xxh3-128 of the file's bytes
+  std::string tu_key;   // the TU it was trained for: another key means a stale profile
+  std::string bench_id; // the training run's identity (command and directory)
+  std::string family;   // "gcc" (.gcda) or "clang" (.profdata)
+  std::string path;     // where the file is, inside llmcc's state directory
+  int64_t size = 0;
+  int64_t created = 0;
 };
 
 int64_t now_unix();

@@ -8,6 +8,7 @@
 #include "wrapper/compiler_lookup.h"
 #include "wrapper/config_admission.h"
 #include "wrapper/config_lookup.h"
+#include "wrapper/profile_flags.h"
 #include "wrapper/tu_context.h"
 
 namespace llmcc::cli {
@@ -57,6 +58,15 @@ void register_show(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                      final_cmd = {cmd.compiler};
                      final_cmd.insert(final_cmd.end(), applied.args.begin(), applied.args.end());
                      dropped = applied.dropped;
+                     // The profile exactly as the compile would take it (or drop it, and why).
+                     if (r.config->uses_profile() && is_profile_hash(r.config->pgo)) {
+                       ProfileUse use = profile_use_flags(*store, ctx.config().cache_dir(), tu.compiler.family,
+                                                          r.config->pgo, tu.output_abs, r.tu_key);
+                       final_cmd.insert(final_cmd.end(), use.flags.begin(), use.flags.end());
+                       if (use.outcome != ProfileUse::Outcome::Applied) {
+                         dropped.push_back("pgo=use (" + use.reason + ")");
+                       }
+                     }
                    }
                    if (*json) {
                      nlohmann::json j = {{"source", cmd.source},

@@ -18,6 +18,9 @@ std::string describe_counter(const std::string& name) {
       {"fallback.tuned_compile_failed", "tuned compile failed, plain compile used"},
       {"fallback.config_rejected", "stored config rejected by the allow-list"},
       {"capture.spooled", "records spooled while the database was busy"},
+      {"pgo.applied", "compiles with a trained profile"},
+      {"pgo.profile_stale", "profile dropped: the source changed since training"},
+      {"pgo.profile_missing", "profile dropped: not in the state directory"},
   };
   if (auto it = names.find(name); it != names.end()) {
     return it->second;
@@ -92,7 +95,7 @@ void register_stats(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& ou
                      }
                    }
                    for (const auto& [name, n] : *stats) {
-                     if (starts_with(name, "fallback.") || starts_with(name, "capture.")) {
+                     if (starts_with(name, "fallback.") || starts_with(name, "capture.") || starts_with(name, "pgo.")) {
                        rows.push_back({describe_counter(name), std::to_string(n)});
                      }
                    }

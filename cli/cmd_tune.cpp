@@ -18,7 +18,7 @@ namespace {
 
 struct TuneArgs {
   TuneOptions o;
-  std::string bench, verify, build_cmd, time;
+  std::string bench, verify, build_cmd, time, holdout;
   bool resume = false;
   int64_t llm_budget = 0;
 };
@@ -149,6 +149,11 @@ void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
   cmd->add_option("--repeats", a->o.repeats, "interleaved runs per candidate (time objective)")->check(CLI::Range(2, 100));
   cmd->add_option("--min-gain", a->o.min_gain, "smallest gain worth keeping (0.01 = 1%)");
   cmd->add_flag("--allow-unsafe-math", a->o.allow_unsafe_math, "also try -ffast-math and kin (changes FP results)");
+  cmd->add_flag("--pgo{on}", a->o.pgo,
+                "profile-guided tuning: train with the benchmark, try profile use per TU (--pgo=auto|on|off; "
+                "default: the pgo setting)")
+      ->check(CLI::IsMember({"auto", "on", "off"}));
+  cmd->add_option("--bench-holdout", a->holdout, "a second benchmark input: a PGO winner must not be slower on it");
   cmd->add_flag("--resume", a->resume, "continue the last interrupted session of --build-dir");
   cmd->add_flag("--dry-run", a->o.dry_run, "show the plan (binary, TUs, budget), run nothing");
   cmd->add_flag("--json", a->o.json, "print the summary as JSON");
@@ -186,6 +191,7 @@ void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                      }
                      if (!split_shell_words(a->bench, o.bench, &err) ||
                          (!a->verify.empty() && !split_shell_words(a->verify, o.verify, &err)) ||
+                         (!a->holdout.empty() && !split_shell_words(a->holdout, o.bench_holdout, &err)) ||
                          (!a->build_cmd.empty() && !split_shell_words(a->build_cmd, o.build_cmd, &err))) {
                        log::error("cannot parse a command: {}", err);
                        return 2;

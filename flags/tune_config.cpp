@@ -31,6 +31,11 @@ Expected<std::string> string_field(const nlohmann::json& j, const char* key, siz
 
 } // namespace
 
+bool is_profile_hash(const std::string& pgo) {
+  return pgo.size() == 32 &&
+         std::all_of(pgo.begin(), pgo.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
 std::vector<std::string> TuneConfig::argv_tokens() const {
   std::vector<std::string> out;
   if (!opt_level.empty()) {
@@ -54,6 +59,10 @@ std::string TuneConfig::canonical() const {
   // JSON keeps the text unambiguous whatever the strings contain, and nlohmann
   // orders object keys, so the same config always gives the same bytes.
   nlohmann::json j = {{"opt", opt_level}, {"options", sorted}, {"pipeline", pipeline}};
+  // Only when set, so every config stored before profile use keeps its text.
+  if (!pgo.empty()) {
+    j["pgo"] = pgo;
+  }
   return j.dump();
 }
 
@@ -74,11 +83,21 @@ std::string TuneConfig::display() const {
     }
     out += "passes=" + pipeline;
   }
+  if (!pgo.empty()) {
+    if (!out.empty()) {
+      out += ' ';
+    }
+    out += "pgo=use";
+  }
   return out;
 }
 
 nlohmann::json TuneConfig::to_json() const {
-  return {{"opt", opt_level}, {"options", options}, {"pipeline", pipeline}};
+  nlohmann::json j = {{"opt", opt_level}, {"options", options}, {"pipeline", pipeline}};
+  if (!pgo.empty()) {
+    j["pgo"] = pgo;
+  }
+  return j;
 }
 
 Expected<TuneConfig> TuneConfig::from_json(const nlohmann::json& j) {
@@ -87,7 +106,7 @@ Expected<TuneConfig> TuneConfig::from_json(const nlohmann::json& j) {
   }
   for (const auto& item : j.items()) {
     const auto& key = item.key();
-    if (key != "opt" && key != "options" && key != "pipeline") {
+    if (key != "opt" && key != "options" && key != "pipeline" && key != "pgo") {
       // The key itself is untrusted text: report only a bounded prefix.
       return Error{"tune config: unknown key \"" + key.substr(0, 40) + "\""};
     }
@@ -125,6 +144,16 @@ Expected<TuneConfig> TuneConfig::from_json(const nlohmann::json& j) {
       return s.error();
     }
     c.pipeline = std::move(*s);
+  }
+  if (j.contains("pgo")) {
+    auto s = string_field(j, "pgo", kMaxStringChars);
+    if (!s) {
+      return s.error();
+    }
+    if (!s->empty() && *s != kPgoRequest && !is_profile_hash(*s)) {
+      return Error{"tune config: \"pgo\" must be \"use\" or a profile hash"};
+    }
+    c.pgo = std::move(*s);
   }
   return c;
 }

@@ -12,6 +12,11 @@
 
 namespace llmcc {
 
+inline constexpr const char* kPgoRequest = "use";
+
+// Whether `pgo` is a profile's content hash (xxh3-128, lower-case hex).
+bool is_profile_hash(const std::string& pgo);
+
 struct TuneConfig {
   // "-O1", "-O2", "-O3", "-Os", "-Oz" (clang), "-Ofast" (unsafe); "" keeps the user's level.
   std::string opt_level;
@@ -21,14 +26,20 @@ struct TuneConfig {
   std::vector<std::string> options;
   // clang only: a new-PM pipeline for `opt -passes=...` (the pass-pipeline route).
   std::string pipeline;
+  // Profile use: "" none; kPgoRequest ("use"), a planner's request that the tuner
+  // resolves to a profile it trained; or that profile's content hash (32 hex
+  // digits), which names a file in llmcc's own state directory. The profile
+  // flags themselves are never part of `options`: only the wrapper adds them.
+  std::string pgo;
 
-  bool empty() const { return opt_level.empty() && options.empty() && pipeline.empty(); }
+  bool empty() const { return opt_level.empty() && options.empty() && pipeline.empty() && pgo.empty(); }
+  bool uses_profile() const { return !pgo.empty(); }
   // The argv tokens to add to a compile: opt level first, -mllvm pairs split in two.
   std::vector<std::string> argv_tokens() const;
   // Stable text with options sorted and deduplicated: equal configs, equal text.
   std::string canonical() const;
   // Short human form, e.g. "-O3 -funroll-loops -march=native"; a pipeline shows as
-  // "passes=<pipeline>" and an empty config as "(default)".
+  // "passes=<pipeline>", profile use as "pgo=use" and an empty config as "(default)".
   std::string display() const;
   nlohmann::json to_json() const;
   // Strict: unknown keys or wrong types are errors (input may be hostile).

@@ -181,6 +181,12 @@ BuildResult BuildDriver::rebuild(const CapturedCommand& tu, const std::optional<
   return run_build({tu}, trial_file_text({{tu.source, config}}), &tu);
 }
 
+BuildResult BuildDriver::rebuild_instrumented(const CapturedCommand& tu, const std::optional<TuneConfig>& config,
+                                             const std::string& profile_dir, CompilerFamily family) {
+  TrialEntry e{tu.source, config, profile_dir, family};
+  return run_build({tu}, trial_file_text({e}), &tu);
+}
+
 BuildResult BuildDriver::rebuild_plain(const std::vector<CapturedCommand>& tus) {
   std::vector<TrialEntry> entries;
   for (const auto& tu : tus) {

@@ -36,6 +36,10 @@ public:
 
   // Rebuilds with `config` applied to `tu` (nullopt: the TU's plain flags).
   BuildResult rebuild(const CapturedCommand& tu, const std::optional<TuneConfig>& config);
+  // PGO training: `tu` rebuilt with `config` and instrumented to write its
+  // profile under `profile_dir`; the link gets the profiling runtime.
+  BuildResult rebuild_instrumented(const CapturedCommand& tu, const std::optional<TuneConfig>& config,
+                                   const std::string& profile_dir, CompilerFamily family);
   // Rebuilds all of `tus` with their plain flags (the session's starting point).
   BuildResult rebuild_plain(const std::vector<CapturedCommand>& tus);
   // Rebuilds all of `tus` with one config (a reference build such as -O3 -march=native).

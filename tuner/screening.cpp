@@ -37,7 +37,12 @@ Screened Screening::screen(const Proposal& p, int trial) {
   BuildResult b = m.driver->rebuild(m.compile, p.config);
   r.compile_sec = b.seconds;
   r.object_hash = b.object_hash;
-  if (!b.ok) {
+  if (!b.ok && p.config.uses_profile() && b.log.find("coverage-mismatch") != std::string::npos) {
+    // gcc's trap: this config's early-pass flags differ from the training
+    // build's, so the profile does not fit. A verdict of its own, never a silent loss.
+    r.outcome.verdict = Verdict::ProfileMismatch;
+    r.outcome.detail = b.log.substr(0, 2000);
+  } else if (!b.ok) {
     r.outcome.verdict = Verdict::CompileError;
     r.outcome.detail = b.log.substr(0, 2000);
   } else if (b.object_hash == m.base_build.object_hash) {

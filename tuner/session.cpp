@@ -17,6 +17,7 @@
 
 #include "cache/local/store.h"
 #include "config/config.h"
+#include "config/pgo_mode.h"
 #include "hwdetect/host.h"
 #include "tuner/ab_measure.h"
 #include "tuner/benchmark_binary.h"
@@ -25,12 +26,14 @@
 #include "tuner/build_driver.h"
 #include "tuner/cmake_capture.h"
 #include "tuner/compiler_space.h"
+#include "tuner/pgo_training.h"
 #include "tuner/progress.h"
 #include "tuner/program_map.h"
 #include "tuner/statistics.h"
 #include "tuner/tu_selection.h"
 #include "tuner/tu_tuning.h"
 #include "util/fs.h"
+#include "util/log.h"
 #include "util/strings.h"
 #include "wrapper/compiler_lookup.h"
 #include "wrapper/config_admission.h"
@@ -52,6 +55,7 @@ public:
 
 private:
   Status prepare();
+  Status decide_pgo();
   void plan_budget();
   TuneSummary dry_run(const BuildDriver& driver) const;
   Status open_session_row();
@@ -76,6 +80,9 @@ private:
   ProgramMap m_program;
   std::optional<BuildDriver> m_driver;
   std::optional<AbMeasure> m_measure;
+  std::optional<AbMeasure> m_holdout; // --bench-holdout
+  bool m_pgo = false;
+  std::string m_profdata;
   std::vector<TuPlan> m_tus;
   CompilerIdentity m_compiler;
   hw::HostInfo m_host;
@@ -141,6 +148,35 @@ Status Session::prepare() {
   }
   m_compiler = *id;
   m_host = hw::detect_host();
+  if (!m_o.bench_holdout.empty()) {
+    BenchSpec holdout = bench;
+    holdout.argv = m_o.bench_holdout;
+    m_holdout.emplace(m_program.files(), holdout, m_objective);
+    m_holdout->set_reference("", OutputPolicy{false, ""}); // another input: another output
+  }
+  return decide_pgo();
+}
+
+// PGO is on when asked for and possible; when it is not possible, one clear
+// message says why and the session tunes without it.
+Status Session::decide_pgo() {
+  const std::string text = m_o.pgo.empty() ? m_config.str("pgo") : m_o.pgo;
+  auto mode = pgo_mode_from_string(text);
+  if (!mode) {
+    return Error{fmt::format("pgo = {}: expected auto, on or off", text)};
+  }
+  if (*mode == PgoMode::Off) {
+    return {};
+  }
+  std::string why = pgo_unavailable(m_compiler, &m_profdata);
+  if (!why.empty()) {
+    m_summary.notes.push_back("PGO is off for this session: " + why);
+    if (*mode == PgoMode::On) {
+      log::warn("{}", m_summary.notes.back());
+    }
+    return {};
+  }
+  m_pgo = true;
   return {};
 }
 
@@ -220,6 +256,10 @@ TuningEnv Session::tuning_env() {
   env.space = m_space;
   env.session_id = m_summary.session_id;
   env.out_of_time = [this] { return out_of_time(); };
+  env.pgo = m_pgo;
+  env.profdata = m_profdata;
+  env.cache_dir = m_config.cache_dir();
+  env.holdout = m_holdout ? &*m_holdout : nullptr;
   return env;
 }
 

@@ -10,6 +10,8 @@
 #include "tuner/budget.h"
 #include "tuner/confirmation.h"
 #include "tuner/object_size.h"
+#include "tuner/pgo_planner.h"
+#include "tuner/pgo_training.h"
 #include "tuner/progress.h"
 #include "tuner/screening.h"
 #include "tuner/statistics.h"
@@ -65,6 +67,10 @@ private:
   }
   bool compute_key();
   bool measure_baseline();
+  // Trains this TU's profile; false (with a note) when PGO is not possible here.
+  bool train();
+  // The winner among `wins`, PGO winners held out when they lose on the holdout run.
+  std::optional<size_t> choose(const std::vector<ConfirmedWin>& wins);
   PlanningContext planning_context() const;
   // False when the TU cannot be tuned at all.
   bool screen_all(Planner& planner, std::vector<TrialOutcome> history);
@@ -86,6 +92,7 @@ private:
   Baseline m_base;
   std::string m_cand_copy;
   std::vector<Candidate> m_candidates;
+  std::string m_profile; // the trained profile's hash, when PGO is on
 };
 
 double TuTuning::score_of(const RunSample& s) const {
@@ -186,6 +193,85 @@ bool TuTuning::measure_baseline() {
   return true;
 }
 
+bool TuTuning::train() {
+  m_env.progress->status(fmt::format("[{}] PGO: building instrumented and running the benchmark once...",
+                                     m_tu.source_rel));
+  TrainingSetup t;
+  t.driver = m_env.driver;
+  t.measure = m_env.measure;
+  t.store = m_env.store;
+  t.compile = m_tu.compile;
+  t.tu_key = m_tu.tu_key;
+  t.bench_id = bench_identity(m_o.bench, m_env.measure->bench().cwd);
+  t.compiler = m_env.compiler;
+  t.profdata = m_env.profdata;
+  t.cache_dir = m_env.cache_dir;
+  t.program_files = m_env.program_files;
+  t.copy = m_env.work_dir + "/train";
+  // gcc: the profile holds for the early-pass flags it was made with, here the
+  // user's own; a candidate whose flags change them is marked profile_mismatch.
+  auto rec = train_profile(t, std::nullopt);
+  m_env.progress->clear();
+  if (!rec) {
+    m_summary.notes.push_back(fmt::format("{}: PGO training failed, tuning without it: {}", m_tu.source_rel,
+                                          rec.error().message.substr(0, 500)));
+    m_env.progress->line(m_summary.notes.back());
+    return false;
+  }
+  m_profile = rec->hash;
+  m_env.progress->line(fmt::format("[{}] PGO: profile {} trained ({} bytes)", m_tu.source_rel,
+                                   rec->hash.substr(0, 12), rec->size));
+  return true;
+}
+
+std::optional<size_t> TuTuning::choose(const std::vector<ConfirmedWin>& wins) {
+  std::optional<size_t> chosen = choose_winner(wins);
+  if (!chosen || !m_env.holdout || !wins[*chosen].cand.config.uses_profile()) {
+    return chosen;
+  }
+  // The overfitting guard: the profile came from the benchmark itself, so a
+  // second input decides. The PGO winner must not be slower there than the best
+  // winner without a profile (or, with none, the plain build).
+  std::vector<ConfirmedWin> plain;
+  std::vector<size_t> plain_index;
+  for (size_t i = 0; i < wins.size(); ++i) {
+    if (!wins[i].cand.config.uses_profile()) {
+      plain.push_back(wins[i]);
+      plain_index.push_back(i);
+    }
+  }
+  std::optional<size_t> rival = choose_winner(plain);
+  std::string rival_copy = m_base.copy;
+  if (rival) {
+    rival_copy = m_env.work_dir + "/holdout-rival";
+    BuildResult rb = m_env.driver->rebuild(m_tu.compile, plain[*rival].cand.config);
+    if (!rb.ok || !save_program(m_env.program_files, rival_copy)) {
+      return chosen;
+    }
+  }
+  BuildResult pb = m_env.driver->rebuild(m_tu.compile, wins[*chosen].cand.config);
+  if (!pb.ok || !save_program(m_env.program_files, m_cand_copy)) {
+    return rival ? std::optional<size_t>(plain_index[*rival]) : std::nullopt;
+  }
+  m_env.progress->status(fmt::format("[{}] holdout run: {} against {}...", m_tu.source_rel,
+                                     wins[*chosen].cand.config.display(),
+                                     rival ? plain[*rival].cand.config.display() : "the plain build"));
+  PairRuns runs =
+      m_env.holdout->measure_pairs(rival_copy, m_cand_copy, m_deterministic ? 1 : std::max(5, m_o.repeats));
+  m_env.progress->clear();
+  double ratio = runs.ok ? median(runs.base) / median(runs.cand) : 0;
+  const bool keeps = runs.ok && ratio >= 1.0;
+  m_summary.notes.push_back(fmt::format("{}: holdout {:.3f}x for {} against {}: {}", m_tu.source_rel, ratio,
+                                        wins[*chosen].cand.config.display(),
+                                        rival ? plain[*rival].cand.config.display() : "the plain build",
+                                        keeps ? "PGO kept" : (runs.ok ? "PGO dropped" : "holdout failed, PGO dropped")));
+  m_env.progress->line(m_summary.notes.back());
+  if (keeps) {
+    return chosen;
+  }
+  return rival ? std::optional<size_t>(plain_index[*rival]) : std::nullopt;
+}
+
 PlanningContext TuTuning::planning_context() const {
   const CapturedCommand& c = m_tu.compile;
   PlanningContext pctx;
@@ -249,7 +335,10 @@ bool TuTuning::screen_all(Planner& planner, std::vector<TrialOutcome> history) {
       m_env.progress->line(fmt::format("[{}] the planner has nothing more to propose", m_tu.source_rel));
       break;
     }
-    const Proposal& p = proposals.front();
+    Proposal p = proposals.front();
+    if (p.config.pgo == kPgoRequest) {
+      p.config.pgo = m_profile; // the planner asks for profile use; this TU's profile is the one
+    }
     Screened s = screening.screen(p, ++proposed);
     if (s.fatal) {
       return fail(*s.fatal);
@@ -347,7 +436,7 @@ std::vector<ConfirmedWin> TuTuning::confirm() {
 void TuTuning::finish(const std::vector<ConfirmedWin>& wins) {
   const CapturedCommand& c = m_tu.compile;
   m_env.progress->clear();
-  std::optional<size_t> chosen = choose_winner(wins);
+  std::optional<size_t> chosen = choose(wins);
   if (!chosen) {
     m_res.status = tune_stop_requested() ? TuStatus::Interrupted : TuStatus::NoGain;
     m_res.reason = m_candidates.empty()
@@ -418,6 +507,9 @@ TuResult TuTuning::run(const TrialHistory& all_history) {
     if (t.verdict == Verdict::Ok && t.speedup) {
       m_candidates.push_back({t.config, *t.speedup, t.op, t.detail});
     }
+  }
+  if (m_env.pgo && train()) {
+    planner = with_profile_use(std::move(planner));
   }
   planner->start(planning_context(), history);
   if (screen_all(*planner, std::move(history))) {

@@ -42,6 +42,11 @@ struct TuningEnv {
   SearchSpace space;
   int64_t session_id = 0;
   std::function<bool()> out_of_time;
+  // PGO (tuner/pgo_training.h): train each hot TU once and search profile use too.
+  bool pgo = false;
+  std::string profdata;  // clang's profile merger
+  std::string cache_dir; // llmcc's state directory, where profiles live
+  const AbMeasure* holdout = nullptr; // --bench-holdout: a PGO winner must not lose on it
 };
 
 // The trials a resumed session already ran, by TU key.

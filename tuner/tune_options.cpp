@@ -31,7 +31,8 @@ nlohmann::json TuneOptions::to_json() const {
           {"binary", binary},           {"build_cmd", build_cmd},
           {"planner", planner},         {"seed", seed},
           {"repeats", repeats},         {"max_tus", max_tus},
-          {"min_gain", min_gain},       {"allow_unsafe_math", allow_unsafe_math}};
+          {"min_gain", min_gain},       {"allow_unsafe_math", allow_unsafe_math},
+          {"pgo", pgo},                 {"bench_holdout", bench_holdout}};
 }
 
 TuneOptions TuneOptions::from_json(const nlohmann::json& j) {
@@ -56,6 +57,8 @@ TuneOptions TuneOptions::from_json(const nlohmann::json& j) {
   o.max_tus = j.value("max_tus", 3);
   o.min_gain = j.value("min_gain", 0.01);
   o.allow_unsafe_math = j.value("allow_unsafe_math", false);
+  o.pgo = j.value("pgo", "");
+  o.bench_holdout = j.value("bench_holdout", std::vector<std::string>{});
   return o;
 }
 

@@ -36,6 +36,8 @@ struct TuneOptions {
   int max_tus = 3;
   double min_gain = 0.01;
   bool allow_unsafe_math = false;
+  std::string pgo;                  // off, on, auto; "": the `pgo` setting (config/pgo_mode.h)
+  std::vector<std::string> bench_holdout; // a second input: a PGO winner must not be slower on it
   bool dry_run = false;
   bool json = false;
   bool quiet = false;

@@ -19,6 +19,8 @@
 #include "wrapper/args.h"
 #include "wrapper/compiler_lookup.h"
 #include "wrapper/pipeline_route.h"
+#include "wrapper/profile_flags.h"
+#include "wrapper/trial_file.h"
 #include "wrapper/config_admission.h"
 #include "wrapper/config_lookup.h"
 #include "wrapper/tu_context.h"
@@ -98,6 +100,38 @@ struct CompileSetup {
   bool capture;
 };
 
+// The PGO flags this compile gets, added by llmcc alone: a training build's
+// instrumentation (trial file), or the profile a config names, from llmcc's
+// state directory. A profile that cannot be used is dropped from `res.config`
+// with a counter, and the TU builds without it.
+std::vector<std::string> profile_flags_for(const CompileSetup& s, const TuContext& tu, Resolution& res,
+                                           Recorder& recorder) {
+  if (res.how == Resolution::How::Trial || res.how == Resolution::How::Baseline) {
+    if (auto dir = trial_instrument_dir(tu.source_abs)) {
+      return instrument_compile_flags(tu.compiler.family, *dir);
+    }
+  }
+  if (!res.config || !res.config->uses_profile()) {
+    return {};
+  }
+  ProfileUse use;
+  if (!s.store || !is_profile_hash(res.config->pgo)) {
+    use.reason = "no trained profile is named";
+  } else {
+    // A trial builds the source that was just trained; a winner's key must match.
+    const std::string key = res.how == Resolution::How::Trial ? "" : res.tu_key;
+    use = profile_use_flags(*s.store, s.config.cache_dir(), tu.compiler.family, res.config->pgo, tu.output_abs, key);
+  }
+  if (use.outcome == ProfileUse::Outcome::Applied) {
+    recorder.count("pgo.applied");
+    return use.flags;
+  }
+  log::warn("building {} without its PGO profile: {}", tu.source_rel, use.reason);
+  recorder.count(use.outcome == ProfileUse::Outcome::Stale ? "pgo.profile_stale" : "pgo.profile_missing");
+  res.config->pgo.clear();
+  return {};
+}
+
 // One single-source compile: who compiles it, where, and with which config.
 // `original` is its plain command; with `replace`, a plain compile replaces
 // this process (no extra process on the miss path).
@@ -130,6 +164,10 @@ int compile_tu(const CompileSetup& s, const ClassifiedArgs& args, const std::vec
     log::warn("ignoring the stored config for {}: {}", tu.source_rel, describe_violations(violations));
     recorder.count("fallback.config_rejected");
   }
+  std::vector<std::string> profile_args = profile_flags_for(s, tu, res, recorder);
+  if (!res.config && !profile_args.empty()) {
+    res.config = TuneConfig{}; // an instrumented plain compile: the user's flags plus the profiling ones
+  }
   if (!res.config) {
     recorder.count(res.how == Resolution::How::Baseline ? "compile.baseline" : "compile.plain");
     recorder.flush(s.capture);
@@ -141,15 +179,18 @@ int compile_tu(const CompileSetup& s, const ClassifiedArgs& args, const std::vec
   for (const auto& d : applied.dropped) {
     log::debug("not applied: {}", d);
   }
+  applied.args.insert(applied.args.end(), profile_args.begin(), profile_args.end());
   std::vector<std::string> tuned = {s.compiler};
   tuned.insert(tuned.end(), applied.args.begin(), applied.args.end());
   log::debug("{} config for {}: {}", to_string(res.how), tu.source_rel, res.config->display());
-  recorder.count(res.how == Resolution::How::Trial ? "compile.trial" : "compile.tuned");
+  recorder.count(res.how == Resolution::How::Trial      ? "compile.trial"
+                 : res.how == Resolution::How::Baseline ? "compile.baseline"
+                                                        : "compile.tuned");
   recorder.flush(s.capture);
   int rc = !res.config->pipeline.empty() && tu.compiler.family == CompilerFamily::Clang
                ? compile_with_pipeline(s.compiler, applied.args, args.source, args.output, res.config->pipeline)
                : run_and_wait(tuned);
-  if (rc == 0 || res.how == Resolution::How::Trial) {
+  if (rc == 0 || res.how == Resolution::How::Trial || res.how == Resolution::How::Baseline) {
     // A failing trial must fail: the tuner records it as a compile error.
     return rc;
   }
@@ -234,6 +275,12 @@ int run_compiler(const Invocation& inv) {
     recorder.set_command(std::move(c));
     recorder.count("link");
     recorder.flush(capture);
+    // A PGO training build's program needs the profiling runtime.
+    if (auto extra = instrument_link_flags(trial_instrument_link()); !extra.empty()) {
+      std::vector<std::string> linked = original;
+      linked.insert(linked.end(), extra.begin(), extra.end());
+      exec_or_die(linked);
+    }
     exec_or_die(original);
   }
 

@@ -73,6 +73,13 @@ ALTER TABLE trials ADD COLUMN base_samples_json TEXT;
 ALTER TABLE trials ADD COLUMN run_sec REAL;
 ALTER TABLE trials ADD COLUMN verify_sec REAL;
 )sql",
+      // 3 -> 4: trained PGO profiles, content-addressed files in the state directory.
+      R"sql(
+CREATE TABLE profiles(
+  hash TEXT PRIMARY KEY, tu_key TEXT NOT NULL, bench_id TEXT NOT NULL, family TEXT NOT NULL,
+  path TEXT NOT NULL, size INTEGER NOT NULL, created INTEGER NOT NULL);
+CREATE INDEX profiles_by_tu ON profiles(tu_key, bench_id);
+)sql",
   };
   return steps;
 }

@@ -113,6 +113,11 @@ public:
   Expected<std::vector<WinnerRecord>> winners();
   Status delete_winner(int64_t id);
 
+  // Trained profiles (cache/local/store_profiles.cpp): the compile path reads
+  // one by hash when a config uses it.
+  Status put_profile(const ProfileRecord& p);
+  Expected<std::optional<ProfileRecord>> profile(const std::string& hash);
+
   Expected<std::vector<CapturedCommand>> commands(const std::string& kind);
   Expected<std::optional<CapturedCommand>> command_for_output(const std::string& kind,
                                                               const std::string& output);

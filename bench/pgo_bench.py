@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""PGO benchmark (issue 15): tuned+PGO vs tuned-only vs PGO-only vs -O3.
+
+For each program (bench/kernels interp, sort, hashing; examples/make-c as the
+multi-TU example) and compiler (gcc, clang):
+  -O3       the whole program at -O3, no llmcc;
+  pgo-only  the user's -O2 with a profile from the same benchmark (plain
+            compiler: instrumented build, one run, merge, use), no llmcc;
+  tuned     `llmcc tune` (built-in planner), the build left with its winners;
+  tuned+pgo `llmcc tune --pgo` with the same budget and seed, in a fresh
+            directory and database.
+Then every variant runs side by side in interleaved rounds, CPU time
+(user+sys); min and median are reported. Outputs must match.
+
+Usage: bench/pgo_bench.py --bin build/bin [--budget 6] [--rounds 7]
+                          [--programs interp,sort,hashing,make-c] [--compilers gcc,clang]
+                          [--out results.json]
+"""
+import argparse
+import glob
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+MAKEFILE = """CC ?= cc
+CFLAGS ?= -O2
+prog: kernel.o
+\t$(CC) $(CFLAGS) $(LDFLAGS) -o $@ kernel.o -lm
+kernel.o: kernel.c
+\t$(CC) $(CFLAGS) -c kernel.c -o kernel.o
+"""
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw)
+
+
+def project(name, dest):
+    """A fresh copy of the program: (directory, binary, bench argv)."""
+    os.makedirs(dest)
+    if name == "make-c":
+        for f in glob.glob(os.path.join(ROOT, "examples", "make-c", "*")):
+            shutil.copy(f, dest)
+        return dest, os.path.join(dest, "makec_demo"), ["./makec_demo", "200"]
+    shutil.copy(os.path.join(HERE, "kernels", name + ".c"), os.path.join(dest, "kernel.c"))
+    with open(os.path.join(dest, "Makefile"), "w") as f:
+        f.write(MAKEFILE)
+    return dest, os.path.join(dest, "prog"), ["./prog"]
+
+
+def plain_build(d, cc, cflags, ldflags=""):
+    run(["make", "-s", "-B", "CC=" + cc, "CFLAGS=" + cflags, "LDFLAGS=" + ldflags], cwd=d)
+
+
+def pgo_only(d, binary, bench, cc):
+    prof = os.path.join(d, "pgo-prof")
+    if cc == "gcc":
+        gen = "-O2 -fprofile-generate=%s -fprofile-update=atomic" % prof
+        plain_build(d, cc, gen, "-fprofile-generate")
+        run(bench, cwd=d)
+        plain_build(d, cc, "-O2 -fprofile-use=%s -fprofile-partial-training" % prof)
+    else:
+        gen = "-O2 -fprofile-instr-generate=%s/p-%%p.profraw" % prof
+        plain_build(d, cc, gen, "-fprofile-instr-generate")
+        run(bench, cwd=d)
+        merged = os.path.join(prof, "merged.profdata")
+        run(["llvm-profdata-14", "merge", "--sparse", "-o", merged] + glob.glob(prof + "/*.profraw"))
+        plain_build(d, cc, "-O2 -fprofile-instr-use=" + merged)
+
+
+def tuned(d, binary, bench, cc, llmcc_bin, budget, pgo):
+    env = dict(os.environ, LLMCC_DIR=os.path.join(d, ".state"), LLMCC_CC=cc,
+               PATH=llmcc_bin + ":" + os.environ["PATH"])
+    run(["make", "-s", "-B", "CC=llmcc", "CFLAGS=-O2"], cwd=d, env=env)
+    cmd = ["llmcc", "tune", "--build-dir", ".", "--bench", " ".join(bench), "--budget", str(budget),
+           "--repeats", "3", "--max-tus", "2", "--seed", "1", "--json", "-q"]
+    if pgo:
+        cmd.append("--pgo")
+    out = run(cmd, cwd=d, env=env).stdout
+    summary = json.loads(out)
+    return {t["source_rel"]: t.get("config", "") or t.get("status") for t in summary.get("tus", [])}
+
+
+def cpu_time(binary_dir, bench):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = subprocess.run(bench, cwd=binary_dir, check=True, capture_output=True, text=True).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--budget", type=int, default=6)
+    ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--programs", default="interp,sort,hashing,make-c")
+    ap.add_argument("--compilers", default="gcc,clang")
+    ap.add_argument("--out", default="")
+    a = ap.parse_args()
+    llmcc_bin = os.path.abspath(a.bin)
+    results = {"load_before": os.getloadavg(), "rows": []}
+    work = tempfile.mkdtemp(prefix="llmcc-pgo-bench-")
+    try:
+        for cc in a.compilers.split(","):
+            for name in a.programs.split(","):
+                variants = {}
+                configs = {}
+                for v in ["-O3", "pgo-only", "tuned", "tuned+pgo"]:
+                    d, binary, bench = project(name, os.path.join(work, cc, name, v.replace("+", "_")))
+                    if v == "-O3":
+                        plain_build(d, cc, "-O3")
+                    elif v == "pgo-only":
+                        pgo_only(d, binary, bench, cc)
+                    else:
+                        configs[v] = tuned(d, binary, bench, cc, llmcc_bin, a.budget, v == "tuned+pgo")
+                    variants[v] = d
+                    print(f"{cc} {name}: built {v} {configs.get(v, '')}", file=sys.stderr, flush=True)
+                times = {v: [] for v in variants}
+                outputs = {}
+                for _ in range(a.rounds):
+                    for v, d in variants.items():
+                        t, out = cpu_time(d, bench)
+                        times[v].append(t)
+                        outputs.setdefault(v, out)
+                ref = outputs["-O3"]
+                row = {"compiler": cc, "program": name, "configs": configs,
+                       "outputs_match": all(o == ref for o in outputs.values()),
+                       "min": {v: min(ts) for v, ts in times.items()},
+                       "median": {v: statistics.median(ts) for v, ts in times.items()},
+                       "samples": times}
+                results["rows"].append(row)
+                print(json.dumps({k: row[k] for k in ("compiler", "program", "min", "median", "outputs_match")}),
+                      file=sys.stderr, flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    results["load_after"] = os.getloadavg()
+    text = json.dumps(results, indent=1)
+    if a.out:
+        with open(a.out, "w") as f:
+            f.write(text + "\n")
+    print("| compiler | program | -O3 min / med (s) | pgo-only | tuned | tuned+pgo |")
+    print("|---|---|---|---|---|---|")
+    for r in results["rows"]:
+        cells = [f"{r['min'][v]:.3f} / {r['median'][v]:.3f}" for v in ["-O3", "pgo-only", "tuned", "tuned+pgo"]]
+        print(f"| {r['compiler']} | {r['program']} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
