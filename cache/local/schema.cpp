@@ -66,6 +66,15 @@ CREATE TABLE llm_cache(
   response_text TEXT NOT NULL, prompt_tokens INTEGER, completion_tokens INTEGER,
   created INTEGER NOT NULL);
 )sql",
+      // 2 -> 3: static code features per TU key and feature schema version
+      // (features/schema.h), for `llmcc features`/`similar` and transfer.
+      R"sql(
+CREATE TABLE tu_features(
+  tu_key TEXT NOT NULL, feature_schema INTEGER NOT NULL, extractor TEXT NOT NULL,
+  source_rel TEXT NOT NULL, compiler_id TEXT NOT NULL, family TEXT NOT NULL, json TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  PRIMARY KEY(tu_key, feature_schema));
+)sql",
   };
   return steps;
 }
