@@ -10,9 +10,10 @@
 namespace llmcc {
 
 std::span<const std::string_view> tool_subcommands() {
-  static constexpr std::array<std::string_view, 10> names = {
+  static constexpr std::array<std::string_view, 12> names = {
       "hw",   "stats",   "show",         "config", "winners",
-      "tune", "explain", "cmake-import", "help",   "version"};
+      "tune", "explain", "cmake-import", "help",   "version",
+      "features", "similar"};
   return names;
 }
 
