@@ -1,6 +1,8 @@
 #include "features/feature_cache.h"
 
 #include "flags/compiler_family.h"
+#include "util/strings.h"
+#include "wrapper/tu_key.h"
 
 namespace llmcc {
 
@@ -29,6 +31,8 @@ CachedFeatures features_for(Store& store, const TuContext& tu, const std::string
   row.compiler_id = tu.compiler.id;
   row.family = std::string(family_name(tu.compiler.family));
   row.json = ex.features->to_json().dump();
+  (void)store.put_tu(tu_key, tu.source_rel, tu.compiler.id,
+                     join(normalized_base_flags(tu.args.args, tu.args.source), " "));
   if (Status s = store.put_features(row); !s) {
     out.notes.push_back("could not store the features: " + s.message());
   }

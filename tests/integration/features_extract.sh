@@ -42,7 +42,7 @@ for cc in gcc clang; do
   # An ordinary build never extracts features: no plugin, no bitcode, no row.
   assert_not_contains "$(cat "$WORK/$cc.log")" "-fplugin" "$cc: ordinary build loads no plugin"
   assert_not_contains "$(cat "$WORK/$cc.log")" "-emit-llvm" "$cc: ordinary build emits no bitcode"
-  assert_eq "$(sqlite3 "$LLMCC_DIR/llmcc.db" 'SELECT COUNT(*) FROM tu_features')" "0" "$cc: no features after a build"
+  assert_eq "$(sqlite3 "$LLMCC_DIR/llmcc.db" 'SELECT COUNT(*) FROM tus WHERE features_json IS NOT NULL')" "0" "$cc: no features after a build"
   for p in $PROGRAMS; do
     j=$(llmcc features "$p.c" --json) || fail "$cc: llmcc features $p.c"
     assert_eq "$(json_get "$j" 'j["extractor"]')" "$want_ex" "$cc $p: extractor"
@@ -58,7 +58,7 @@ for cc in gcc clang; do
   j=$(llmcc features loop2.c --json)
   assert_eq "$(json_get "$j" 'j["cached"]')" "True" "$cc: second extraction is cached"
   assert_eq "$(nonzero "$j")" "$(want "loop2.$want_ex")" "$cc: cached counts"
-  assert_eq "$(sqlite3 "$LLMCC_DIR/llmcc.db" 'SELECT COUNT(*) FROM tu_features WHERE feature_schema=1')" "5" \
+  assert_eq "$(sqlite3 "$LLMCC_DIR/llmcc.db" 'SELECT COUNT(*) FROM tus WHERE feature_schema=1 AND features_json IS NOT NULL')" "5" \
     "$cc: one row per TU"
   # `llmcc features` computes the key (one preprocessing run), nothing else.
   assert_eq "$(grep -c -- '-fplugin\|-emit-llvm' <(tail -n +$((lines + 1)) "$WORK/$cc.log"))" "0" "$cc: cached: no extraction"

@@ -58,5 +58,5 @@ first=$(sqlite3 "$db" "SELECT c.canonical FROM trials t JOIN configs c ON c.id=t
   WHERE t.source LIKE '%/k.c' AND t.operator='seed' ORDER BY t.id LIMIT 2")
 assert_eq "$first" '{"opt":"-O1","options":["-funroll-loops"],"pipeline":""}
 {"opt":"-Os","options":["-fpeel-loops"],"pipeline":""}' "the neighbours' winners are the first trials, nearest first"
-assert_eq "$(sqlite3 "$db" "SELECT COUNT(*) FROM tu_features WHERE source_rel='k.c'")" "1" "tuning stored k.c's features"
+assert_eq "$(sqlite3 "$db" "SELECT COUNT(*) FROM tus WHERE source_rel='k.c' AND features_json IS NOT NULL")" "1" "tuning stored k.c's features"
 pass "tuning seeds from the neighbours' winners"
