@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <initializer_list>
 
 #include "util/fs.h"
 #include "util/process.h"
