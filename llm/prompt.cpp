@@ -324,6 +324,29 @@ std::string describe_evidence(const std::vector<TrialOutcome>& outcomes) {
   return out;
 }
 
+std::string describe_features(const nlohmann::json& features) {
+  // The tuner's form (tuner/transfer.h planner_features): counts and neighbours.
+  if (!features.is_object() || !features.contains("counts")) {
+    return features.dump();
+  }
+  std::string out = fmt::format("Counts ({}, GIMPLE after ssa / LLVM IR after SROA): {}\n",
+                                features.value("extractor", std::string("?")), features["counts"].dump());
+  const auto near = features.value("neighbours", nlohmann::json::array());
+  if (!near.is_array() || near.empty()) {
+    return out + "No tuned TU with similar features is known on this hardware.\n";
+  }
+  out += "Tuned TUs with the most similar features (nearest first) and their confirmed winners here:\n";
+  for (const auto& n : near) {
+    std::vector<std::string> ws;
+    for (const auto& w : n.value("winners", nlohmann::json::array())) {
+      ws.push_back(fmt::format("{} ({:.3f}x)", w.value("config", std::string()), w.value("speedup", 1.0)));
+    }
+    out += fmt::format("- {} (distance {:.3f}): {}\n", n.value("source", std::string("?")), n.value("distance", 0.0),
+                       join(ws, "; "));
+  }
+  return out;
+}
+
 std::string bounded_excerpt(const std::string& text, size_t max_chars) {
   if (text.size() <= max_chars) {
     return text;
@@ -341,7 +364,7 @@ std::vector<ChatMessage> build_messages(const PromptTemplates& templates, const 
 
   std::string features = "(not available)";
   if (!ctx.features.is_null() && !ctx.features.empty()) {
-    features = bounded_excerpt(ctx.features.dump(), kMaxFeaturesChars);
+    features = bounded_excerpt(describe_features(ctx.features), kMaxFeaturesChars);
   }
   std::string source = ctx.source_excerpt.empty() ? "(not available)"
                                                   : bounded_excerpt(ctx.source_excerpt, kMaxSourceExcerptChars);

@@ -56,5 +56,7 @@ std::string hardware_summary(const nlohmann::json& hw);
 std::string describe_space(const SearchSpace& space, CompilerFamily family);
 std::string describe_evidence(const std::vector<TrialOutcome>& outcomes);
 std::string bounded_excerpt(const std::string& text, size_t max_chars);
+// The features slot: the tuner's counts and neighbours as text, anything else as JSON.
+std::string describe_features(const nlohmann::json& features);
 
 } // namespace llmcc

@@ -1,5 +1,7 @@
 #include "tuner/transfer.h"
 
+#include <algorithm>
+
 namespace llmcc {
 
 std::vector<TuneConfig> transfer_seeds(const std::vector<WinnerRecord>& winners, const std::string& compiler_id,
@@ -18,6 +20,48 @@ std::vector<TuneConfig> transfer_seeds(const std::vector<WinnerRecord>& winners,
     }
   }
   return seeds;
+}
+
+} // namespace llmcc
+
+namespace llmcc {
+
+std::vector<TuneConfig> with_neighbour_seeds(std::vector<TuneConfig> same_source,
+                                             const std::vector<Neighbour>& neighbours) {
+  std::vector<std::string> seen;
+  std::vector<TuneConfig> out;
+  auto add = [&](const TuneConfig& c) {
+    std::string canon = c.canonical();
+    if (std::find(seen.begin(), seen.end(), canon) == seen.end()) {
+      seen.push_back(canon);
+      out.push_back(c);
+    }
+  };
+  for (const auto& c : same_source) {
+    add(c);
+  }
+  for (const auto& n : neighbours) {
+    for (const auto& w : n.winners) {
+      add(w.config);
+    }
+  }
+  return out;
+}
+
+} // namespace llmcc
+
+namespace llmcc {
+
+nlohmann::json planner_features(const TuFeatures& features, const std::vector<Neighbour>& neighbours) {
+  nlohmann::json near = nlohmann::json::array();
+  for (const auto& n : neighbours) {
+    nlohmann::json ws = nlohmann::json::array();
+    for (const auto& w : n.winners) {
+      ws.push_back({{"config", w.config.display()}, {"speedup", w.speedup}});
+    }
+    near.push_back({{"source", n.source_rel}, {"distance", n.distance}, {"winners", ws}});
+  }
+  return {{"extractor", to_string(features.extractor)}, {"counts", features.total.to_json()}, {"neighbours", near}};
 }
 
 } // namespace llmcc

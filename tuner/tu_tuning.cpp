@@ -6,6 +6,8 @@
 #include <chrono>
 #include <optional>
 
+#include "features/feature_cache.h"
+#include "features/neighbours.h"
 #include "tuner/binary_install.h"
 #include "tuner/budget.h"
 #include "tuner/confirmation.h"
@@ -289,8 +291,27 @@ PlanningContext TuTuning::planning_context() const {
   if (auto src = fs::read_file(c.source)) {
     pctx.source_excerpt = src->substr(0, 6000);
   }
-  if (auto winners = m_env.store->winners()) {
+  auto winners = m_env.store->winners();
+  if (winners) {
     pctx.prior_winners = transfer_seeds(*winners, m_env.compiler.id, m_env.host.hw_class(), m_tu.source_rel);
+  }
+  // Code features (extracted once per TU key) find the similar TUs whose
+  // winners seed this search after the same source's own.
+  TuContext tctx = make_tu_context(m_tu.compile, *m_env.config);
+  tctx.compiler = m_env.compiler;
+  tctx.host = m_env.host;
+  CachedFeatures cf = features_for(*m_env.store, tctx, m_tu.tu_key, ExtractorTools::beside_self());
+  for (const auto& n : cf.notes) {
+    log::debug("{}", n);
+  }
+  if (cf.features && winners) {
+    NeighbourQuery q{m_tu.tu_key, std::string(family_name(m_env.compiler.family)), m_env.host.hw_class(),
+                     m_o.objective, kTransferNeighbours};
+    auto rows = m_env.store->all_features(kFeatureSchemaVersion);
+    std::vector<Neighbour> near =
+        rows ? nearest_neighbours(*cf.features, q, *rows, *winners) : std::vector<Neighbour>{};
+    pctx.prior_winners = with_neighbour_seeds(std::move(pctx.prior_winners), near);
+    pctx.features = planner_features(*cf.features, near);
   }
   return pctx;
 }

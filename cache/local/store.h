@@ -57,6 +57,18 @@ struct LlmCacheRow {
   int64_t created = 0;
 };
 
+// The static code features of one TU key (features/schema.h owns the JSON).
+struct FeatureRow {
+  std::string tu_key;
+  int feature_schema = 0;
+  std::string extractor; // "gcc-plugin", "llvm"
+  std::string source_rel;
+  std::string compiler_id;
+  std::string family; // "gcc", "clang"
+  std::string json;
+  int64_t created = 0;
+};
+
 class Store {
 public:
   static constexpr int kCompileBusyTimeoutMs = 1000;
@@ -149,6 +161,13 @@ public:
   Status put_llm_reply(const LlmCacheRow& row);
   // Every cached reply, oldest first.
   Expected<std::vector<LlmCacheRow>> llm_replies();
+
+  // --- code features (cache/local/store_features.cpp) ------------------------
+  Expected<std::optional<FeatureRow>> features(const std::string& tu_key, int feature_schema);
+  // Replaces the row of the same key and schema.
+  Status put_features(const FeatureRow& row);
+  // Every TU's features of this schema, by source.
+  Expected<std::vector<FeatureRow>> all_features(int feature_schema);
 
 private:
   explicit Store(std::unique_ptr<Database> db) : m_db(std::move(db)) {}

@@ -151,3 +151,22 @@ TEST(Prompt, TemplatesCanBeOverriddenFromADirectory) {
   in.k = 5;
   EXPECT_EQ(build_messages(*t, in)[1].content, "custom 5 for src/kernel.c");
 }
+
+TEST(Prompt, FeaturesShowCountsAndNeighboursWinners) {
+  nlohmann::json f = {{"extractor", "gcc-plugin"},
+                      {"counts", {{"loops", 2}}},
+                      {"neighbours", {{{"source", "k/nbody.c"}, {"distance", 0.125},
+                                       {"winners", {{{"config", "-O3 -ffast"}, {"speedup", 1.25}}}}}}}};
+  EXPECT_EQ(describe_features(f),
+            "Counts (gcc-plugin, GIMPLE after ssa / LLVM IR after SROA): {\"loops\":2}\n"
+            "Tuned TUs with the most similar features (nearest first) and their confirmed winners here:\n"
+            "- k/nbody.c (distance 0.125): -O3 -ffast (1.250x)\n");
+  f["neighbours"] = nlohmann::json::array();
+  EXPECT_NE(describe_features(f).find("No tuned TU with similar features"), std::string::npos);
+  PlanningContext ctx = sample_context();
+  ctx.features = f;
+  PromptInput in;
+  in.context = &ctx;
+  auto msgs = build_messages(default_templates(), in);
+  EXPECT_NE(msgs[1].content.find("Counts (gcc-plugin"), std::string::npos);
+}

@@ -27,7 +27,7 @@ using Args = std::vector<std::string>;
 TEST(Invocation, ToolSubcommandsAreExactlyLlmccToolsOnes) {
   std::vector<std::string> names(tool_subcommands().begin(), tool_subcommands().end());
   EXPECT_EQ(names, (Args{"hw", "stats", "show", "config", "winners", "tune", "explain",
-                         "forget", "report", "cmake-import", "help", "version"}));
+                         "forget", "report", "cmake-import", "help", "version", "features", "similar"}));
 }
 
 TEST(Invocation, EverySubcommandSelectsTheTool) {
@@ -52,7 +52,7 @@ TEST(Invocation, NoArgumentsShowsTheTool) {
 
 TEST(Invocation, WordsThatAreNotSubcommandsGoToTheCompiler) {
   for (const char* word :
-       {"export", "import", "remote", "sessions", "zero-stats", "doctor", "features", "db"}) {
+       {"export", "import", "remote", "sessions", "zero-stats", "doctor", "feature", "db"}) {
     EXPECT_FALSE(is_tool_command(word)) << word;
     Invocation inv = parse({"llmcc", word});
     EXPECT_EQ(inv.mode, Invocation::Mode::Compiler) << word;

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Transfer by code features, leave-one-out on bench/kernels (issue 14).
+
+For each compiler and each held-out kernel:
+  1. the other kernels are the database's tuned TUs: each is built through
+     llmcc, its features extracted (`llmcc features`), and its winner from a
+     previous `bench/tune_kernels.py` run on this machine stored as a winner
+     (--donors FILE, the built-in planner's confirmed config);
+  2. the held-out kernel is tuned twice at the same budget and seed: cold (a
+     database without donors) and seeded (with them: the built-in planner tries
+     the nearest donors' winners first, each screened like any trial);
+  3. from the trials table: the best screening speedup after N trials, and the
+     trial at which each run first reached 95% of the better of the two.
+
+Usage: bench/leave_one_out.py --bin build/bin --donors bench/results/X_gcc*.json [--compilers gcc]
+                              [--kernels nbody,sparse] [--budget 10] [--seed 1] [--out loo.json]
+"""
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+KERNELS = ["stencil", "matmul", "sort", "hashing", "interp", "nbody", "bitops", "sparse"]
+MAKEFILE = """CC ?= cc
+CFLAGS ?= -O3
+prog: kernel.o
+\t$(CC) -o $@ kernel.o -lm
+kernel.o: kernel.c
+\t$(CC) $(CFLAGS) -c kernel.c -o kernel.o
+"""
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw)
+
+
+def project(d, kernel):
+    os.makedirs(d)
+    shutil.copy(os.path.join(HERE, "kernels", kernel + ".c"), os.path.join(d, "kernel.c"))
+    with open(os.path.join(d, "Makefile"), "w") as f:
+        f.write(MAKEFILE)
+
+
+def add_donor(d, kernel, config, speedup, env):
+    """Builds `kernel` through llmcc, extracts its features, stores `config` as its winner."""
+    project(d, kernel)
+    run(["make", "-s", "CC=llmcc"], cwd=d, env=env)
+    run(["llmcc", "features", "kernel.c"], cwd=d, env=env)
+    show = json.loads(run(["llmcc", "show", "kernel.c", "--json"], cwd=d, env=env).stdout)
+    words = config.split()
+    opt = next((w for w in words if w.startswith("-O")), "")
+    options, i = [], 0
+    rest = [w for w in words if w != opt]
+    while i < len(rest):  # "-mllvm X" is one option
+        if rest[i] == "-mllvm" and i + 1 < len(rest):
+            options.append(rest[i] + " " + rest[i + 1])
+            i += 2
+        else:
+            options.append(rest[i])
+            i += 1
+    canon = json.dumps({"opt": opt, "options": sorted(set(options)), "pipeline": ""}, separators=(",", ":"))
+    db = sqlite3.connect(os.path.join(env["LLMCC_DIR"], "llmcc.db"))
+    db.execute("INSERT OR IGNORE INTO configs(canonical, json) VALUES(?, ?)",
+               (canon, json.dumps({"opt": opt, "options": options, "pipeline": ""})))
+    db.execute("INSERT INTO winners(tu_key, source_rel, source_base, compiler_id, host_fp, hw_class, objective,"
+               " config_id, speedup, speedup_low, speedup_high, origin, created) VALUES(?,?,?,?,?,?,'time',"
+               " (SELECT id FROM configs WHERE canonical=?),?,?,?,'bench',1)",
+               (show["tu_key"], f"{kernel}/kernel.c", "kernel.c", show["compiler"]["id"], show["host"],
+                show["hw_class"], canon, speedup, speedup, speedup))
+    db.commit()
+
+
+def tune(d, env, budget, seed):
+    cmd = ["llmcc", "tune", "--build-dir", ".", "--bench", "./prog", "--tu", "kernel.c", "--budget", str(budget),
+           "--seed", str(seed), "--repeats", "3", "--json", "-q"]
+    p = subprocess.run(cmd, cwd=d, env=env, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"tune failed: {p.stderr[-2000:]}")
+    summary = json.loads(p.stdout)
+    db = sqlite3.connect(os.path.join(env["LLMCC_DIR"], "llmcc.db"))
+    rows = db.execute("SELECT t.verdict, t.speedup, c.canonical, t.operator FROM trials t JOIN configs c"
+                      " ON c.id=t.config_id WHERE t.session_id=? AND t.planner != 'confirm' ORDER BY t.id",
+                      (summary["session"],)).fetchall()
+    best, curve = 1.0, []
+    for verdict, speedup, _, _ in rows:
+        if verdict == "ok" and speedup:
+            best = max(best, speedup)
+        curve.append(best)
+    first = [json.loads(r[2]) for r in rows[:3]]
+    return summary, curve, first
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--donors", required=True, nargs="+", help="bench/tune_kernels.py results (their builtin configs)")
+    ap.add_argument("--compilers", default="gcc")
+    ap.add_argument("--kernels", default=",".join(KERNELS))
+    ap.add_argument("--budget", type=int, default=10)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", default="leave_one_out.json")
+    args = ap.parse_args()
+    donors = {}
+    for path in args.donors:
+        for e in json.load(open(path))["results"]:
+            b = e["planners"].get("builtin", {})
+            if b.get("config"):
+                donors[(e["compiler"], e["kernel"])] = (b["config"], b.get("seeds", [{}])[0].get("confirmed", 1.0))
+    bindir = os.path.abspath(args.bin)
+    work = tempfile.mkdtemp(prefix="llmcc-loo-")
+    results = []
+    for compiler in args.compilers.split(","):
+        for held in args.kernels.split(","):
+            entry = {"compiler": compiler, "kernel": held}
+            for mode in ("cold", "seeded"):
+                d = os.path.join(work, f"{compiler}-{held}-{mode}")
+                env = dict(os.environ, PATH=bindir + ":" + os.environ["PATH"], LLMCC_CC=compiler,
+                           LLMCC_DIR=os.path.join(d + "-db"), LLMCC_QUIET="1")
+                if mode == "seeded":
+                    for k in KERNELS:
+                        if k != held and (compiler, k) in donors:
+                            add_donor(os.path.join(d + "-donors", k), k, *donors[(compiler, k)], env)
+                project(d, held)
+                run(["make", "-s", "CC=llmcc"], cwd=d, env=env)
+                if mode == "seeded":
+                    near = json.loads(run(["llmcc", "similar", "kernel.c", "--json"], cwd=d, env=env).stdout)
+                    entry["neighbours"] = [(n["source_rel"], round(n["distance"], 4)) for n in near]
+                started = time.time()
+                summary, curve, first = tune(d, env, args.budget, args.seed)
+                tu = summary["tus"][0]
+                entry[mode] = {"curve": curve, "confirmed": tu["speedup"], "config": tu["config"],
+                               "first_trials": first, "seconds": round(time.time() - started)}
+                print(f"{compiler:5} {held:8} {mode:6}: best@{args.budget} {curve[-1] if curve else 1:.3f}x "
+                      f"confirmed {tu['speedup']:.3f}x {tu['config']} ({time.time() - started:.0f}s)", flush=True)
+            best = max(max(entry["cold"]["curve"] or [1]), max(entry["seeded"]["curve"] or [1]))
+            for mode in ("cold", "seeded"):
+                c = entry[mode]["curve"]
+                entry[mode]["trials_to_95"] = next((i + 1 for i, x in enumerate(c) if x >= 0.95 * best), None)
+            results.append(entry)
+            with open(args.out, "w") as f:
+                json.dump({"budget": args.budget, "seed": args.seed, "results": results}, f, indent=1)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
