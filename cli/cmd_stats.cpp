@@ -18,6 +18,12 @@ std::string describe_counter(const std::string& name) {
       {"fallback.tuned_compile_failed", "tuned compile failed, plain compile used"},
       {"fallback.config_rejected", "stored config rejected by the allow-list"},
       {"capture.spooled", "records spooled while the database was busy"},
+      {"remote.hit", "remote store pulls that found winners"},
+      {"remote.miss", "remote store pulls that found none"},
+      {"remote.push", "remote store pushes"},
+      {"remote.error", "remote store errors (a miss, never a failed build)"},
+      {"remote.timeout", "remote store timeouts"},
+      {"remote.denied", "remote store writes refused (401/403: used read-only)"},
   };
   if (auto it = names.find(name); it != names.end()) {
     return it->second;

@@ -10,9 +10,9 @@
 namespace llmcc {
 
 std::span<const std::string_view> tool_subcommands() {
-  static constexpr std::array<std::string_view, 10> names = {
+  static constexpr std::array<std::string_view, 11> names = {
       "hw",   "stats",   "show",         "config", "winners",
-      "tune", "explain", "cmake-import", "help",   "version"};
+      "tune", "explain", "cmake-import", "cache",  "help",   "version"};
   return names;
 }
 

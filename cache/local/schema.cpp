@@ -66,6 +66,12 @@ CREATE TABLE llm_cache(
   response_text TEXT NOT NULL, prompt_tokens INTEGER, completion_tokens INTEGER,
   created INTEGER NOT NULL);
 )sql",
+      // 2 -> 3: where a winner came from (tuned here, a bundle, a remote store) and
+      // how many trials backed it, so an imported winner keeps its evidence.
+      R"sql(
+ALTER TABLE winners ADD COLUMN provenance TEXT NOT NULL DEFAULT '';
+ALTER TABLE winners ADD COLUMN trials INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return steps;
 }
