@@ -91,6 +91,8 @@ nlohmann::json WinnerRecord::to_json() const {
           {"speedup_high", speedup_high},
           {"rationale", rationale},
           {"origin", origin},
+          {"provenance", provenance},
+          {"trials", trials},
           {"created", created}};
 }
 
@@ -116,6 +118,8 @@ Expected<WinnerRecord> WinnerRecord::from_json(const nlohmann::json& j) {
     w.speedup_high = j.value("speedup_high", 1.0);
     w.rationale = j.value("rationale", "");
     w.origin = j.value("origin", "local");
+    w.provenance = j.value("provenance", "");
+    w.trials = j.value("trials", int64_t{0});
     w.created = j.value("created", int64_t{0});
     return w;
   } catch (const std::exception& e) {

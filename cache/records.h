@@ -88,6 +88,8 @@ struct WinnerRecord {
   int64_t session_id = 0;
   std::string rationale;
   std::string origin = "local"; // local, bundle, remote
+  std::string provenance;       // JSON: the bundle or store it came from (empty: tuned here)
+  int64_t trials = 0;           // trials behind it where it was tuned (0: not recorded)
   int64_t created = 0;
 
   nlohmann::json to_json() const;

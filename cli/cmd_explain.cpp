@@ -3,8 +3,10 @@
 // the evidence behind it: every trial of that TU, failures included.
 #include <fmt/format.h>
 
+#include "cache/bundle/provenance.h"
 #include "cli/tool.h"
 #include "cli/winner_match.h"
+#include "hwdetect/host.h"
 #include "tuner/planner_worth.h"
 #include "util/fs.h"
 #include "util/strings.h"
@@ -118,6 +120,7 @@ void register_explain(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& 
                      fmt::print("host:       {} ({})\n", w.host_fp, w.hw_class);
                      fmt::print("origin:     {}{}\n", w.origin,
                                 w.session_id ? fmt::format(", session {}", w.session_id) : std::string());
+                     fmt::print("provenance: {}\n", describe_provenance(w, hw::detect_host().fingerprint()));
                      fmt::print("rationale:  {}\n", w.rationale.empty() ? "-" : printable(w.rationale, 400));
                      fmt::print("tu key:     {}\n", w.tu_key);
                      fmt::print("undo:       {}  (the next build compiles it as the build says; "

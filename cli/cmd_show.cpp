@@ -1,6 +1,7 @@
 // llmcc show <source>: which config this TU gets on the next compile, and why.
 #include <fmt/format.h>
 
+#include "cache/bundle/provenance.h"
 #include "cli/tool.h"
 #include "flags/apply.h"
 #include "util/fs.h"
@@ -100,6 +101,7 @@ void register_show(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                        fmt::print("evidence:  {:.3f}x [{:.3f}, {:.3f}] on {}, session {}\n", r.winner->speedup,
                                   r.winner->speedup_low, r.winner->speedup_high, r.winner->objective,
                                   r.winner->session_id);
+                       fmt::print("origin:    {}\n", describe_provenance(*r.winner, tu.host.fingerprint()));
                      }
                    } else {
                      fmt::print("config:    none (compiled exactly as recorded)\n");

@@ -21,6 +21,12 @@ std::string describe_counter(const std::string& name) {
       {"pgo.applied", "compiles with a trained profile"},
       {"pgo.profile_stale", "profile dropped: the source changed since training"},
       {"pgo.profile_missing", "profile dropped: not in the state directory"},
+      {"remote.hit", "remote store pulls that found winners"},
+      {"remote.miss", "remote store pulls that found none"},
+      {"remote.push", "remote store pushes"},
+      {"remote.error", "remote store errors (a miss, never a failed build)"},
+      {"remote.timeout", "remote store timeouts"},
+      {"remote.denied", "remote store writes refused (401/403: used read-only)"},
   };
   if (auto it = names.find(name); it != names.end()) {
     return it->second;

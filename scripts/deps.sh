@@ -9,6 +9,7 @@ LLMCC_PACKAGES=(
   gcc g++ clang clang-14 llvm-14 llvm-14-dev gcc-12-plugin-dev
   nlohmann-json3-dev libcurl4-openssl-dev libcli11-dev libfmt-dev libxxhash-dev
   libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
+  libzstd-dev libssl-dev libhiredis-dev nginx redis-server
   valgrind python3 ccache meson
   tmux chromium # the progress test (a fixed-width terminal) and the report test (headless page load)
 )

@@ -10,9 +10,9 @@
 namespace llmcc {
 
 std::span<const std::string_view> tool_subcommands() {
-  static constexpr std::array<std::string_view, 14> names = {
-      "hw",      "stats",  "show",   "config",       "winners", "tune",    "explain",
-      "forget",  "report", "cmake-import", "help", "version",  "features", "similar"};
+  static constexpr std::array<std::string_view, 15> names = {
+      "hw",     "stats",  "show",         "config", "winners", "tune",    "explain",  "forget",
+      "report", "cmake-import", "cache", "help",   "version", "features", "similar"};
   return names;
 }
 

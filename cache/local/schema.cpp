@@ -88,6 +88,12 @@ CREATE INDEX profiles_by_tu ON profiles(tu_key, bench_id);
       R"sql(
 ALTER TABLE tus ADD COLUMN feature_schema INTEGER;
 )sql",
+      // 5 -> 6: where a winner came from (tuned here, a bundle, a remote store) and
+      // how many trials backed it, so an imported winner keeps its evidence.
+      R"sql(
+ALTER TABLE winners ADD COLUMN provenance TEXT NOT NULL DEFAULT '';
+ALTER TABLE winners ADD COLUMN trials INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return steps;
 }

@@ -7,7 +7,7 @@
 
 namespace llmcc {
 
-constexpr int kSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 
 // Brings the database to kSchemaVersion. A database newer than this llmcc is
 // refused (its data is kept; an older llmcc must not guess at it).

@@ -8,6 +8,7 @@
 #include "cache/local/database.h"
 #include "cache/records.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -145,6 +146,21 @@ public:
   Expected<std::vector<TrialRow>> trials(int64_t session_id);
   // Every trial ever run for this TU on this compiler (for transfer and dedup).
   Expected<std::vector<TrialRow>> trials_for_tu(const std::string& tu_key);
+
+  // --- sharing (bundles, remote stores) ------------------------------------
+  // Runs `body` in one write transaction; commits when it succeeds and `commit`
+  // is set, else rolls everything back (a dry run sees exactly what a real run
+  // would do, then leaves no trace).
+  Status transaction(const std::function<Status()>& body, bool commit = true);
+  // The winner stored under its unique key, if any.
+  Expected<std::optional<WinnerRecord>> find_winner_by_key(const std::string& tu_key,
+                                                           const std::string& compiler_id,
+                                                           const std::string& host_fp,
+                                                           const std::string& objective);
+  // A compiler identity by id (any path it was seen at).
+  Expected<std::optional<CompilerIdentity>> compiler_by_id(const std::string& id);
+  // How many trials this database holds for a TU (a winner's evidence).
+  Expected<int64_t> trial_count(const std::string& tu_key);
 
   // --- tools' caches ---------------------------------------------------------
   // The options a compiler binary accepted when probed (tuner/flag_probe), by

@@ -20,7 +20,7 @@ static const char* kWinnerColumns =
     "w.id, w.tu_key, w.source_rel, w.source_base, w.compiler_id, w.host_fp, w.hw_class, "
     "w.objective,"
     " c.json, w.baseline, w.best, w.speedup, w.speedup_low, w.speedup_high, w.session_id,"
-    " w.rationale, w.origin, w.created FROM winners w JOIN configs c ON c.id = w.config_id";
+    " w.rationale, w.origin, w.created, w.provenance, w.trials FROM winners w JOIN configs c ON c.id = w.config_id";
 
 // Reads a row of kWinnerColumns.
 static Expected<WinnerRecord> winner_from_row(const Statement& st) {
@@ -47,6 +47,8 @@ static Expected<WinnerRecord> winner_from_row(const Statement& st) {
   w.rationale = st.text(15);
   w.origin = st.text(16);
   w.created = st.integer(17);
+  w.provenance = st.text(18);
+  w.trials = st.integer(19);
   return w;
 }
 
@@ -74,6 +76,16 @@ Expected<std::optional<WinnerRecord>> Store::find_winner_nearest(const std::stri
   return newest_winner(*m_db, "source_rel", "hw_class", source_rel, compiler_id, hw_class);
 }
 
+Expected<std::optional<WinnerRecord>> Store::find_winner_by_key(const std::string& tu_key,
+                                                                const std::string& compiler_id,
+                                                                const std::string& host_fp,
+                                                                const std::string& objective) {
+  return m_db->first_row<WinnerRecord>(winner_from_row,
+                                       std::string("SELECT ") + kWinnerColumns +
+                                           " WHERE w.tu_key=? AND w.compiler_id=? AND w.host_fp=? AND w.objective=?",
+                                       tu_key, compiler_id, host_fp, objective);
+}
+
 Status Store::put_tu(const std::string& tu_key, const std::string& source_rel,
                      const std::string& compiler_id, const std::string& base_flags) {
   return m_db->run("INSERT OR IGNORE INTO tus(tu_key, source_rel, compiler_id, base_flags, created)"
@@ -89,16 +101,17 @@ Status Store::put_winner(const WinnerRecord& w) {
   return m_db->run(
       "INSERT INTO winners(tu_key, source_rel, source_base, compiler_id, host_fp, hw_class,"
       " objective, config_id, baseline, best, speedup, speedup_low, speedup_high, session_id,"
-      " rationale, origin, created) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+      " rationale, origin, created, provenance, trials) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
       " ON CONFLICT(tu_key, compiler_id, host_fp, objective) DO UPDATE SET"
       " source_rel=excluded.source_rel, source_base=excluded.source_base,"
       " hw_class=excluded.hw_class, config_id=excluded.config_id, baseline=excluded.baseline,"
       " best=excluded.best, speedup=excluded.speedup, speedup_low=excluded.speedup_low,"
       " speedup_high=excluded.speedup_high, session_id=excluded.session_id,"
-      " rationale=excluded.rationale, origin=excluded.origin, created=excluded.created",
+      " rationale=excluded.rationale, origin=excluded.origin, created=excluded.created,"
+      " provenance=excluded.provenance, trials=excluded.trials",
       w.tu_key, w.source_rel, w.source_base, w.compiler_id, w.host_fp, w.hw_class, w.objective,
       *cid, w.baseline, w.best, w.speedup, w.speedup_low, w.speedup_high, w.session_id, w.rationale,
-      w.origin, w.created ? w.created : now_unix());
+      w.origin, w.created ? w.created : now_unix(), w.provenance, w.trials);
 }
 
 Expected<std::vector<WinnerRecord>> Store::winners() {

@@ -73,7 +73,8 @@ TEST(Explain, ShowsWinnerRationaleAndEvidence) {
     w.speedup_high = 1.24;
     w.session_id = *session;
     w.rationale = "unroll the dot product\x1b[2J so the FMA units stay busy";
-    ASSERT_TRUE((*store)->put_winner(w).ok());
+    Status put = (*store)->put_winner(w);
+    ASSERT_TRUE(put.ok()) << put.message();
   }
   auto r = run_tool(db, dir.path(), {"explain", "src/kernel.c"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -27,7 +27,7 @@ using Args = std::vector<std::string>;
 TEST(Invocation, ToolSubcommandsAreExactlyLlmccToolsOnes) {
   std::vector<std::string> names(tool_subcommands().begin(), tool_subcommands().end());
   EXPECT_EQ(names, (Args{"hw", "stats", "show", "config", "winners", "tune", "explain",
-                         "forget", "report", "cmake-import", "help", "version", "features", "similar"}));
+                         "forget", "report", "cmake-import", "cache", "help", "version", "features", "similar"}));
 }
 
 TEST(Invocation, EverySubcommandSelectsTheTool) {

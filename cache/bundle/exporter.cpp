@@ -1,0 +1,90 @@
+#include "cache/bundle/exporter.h"
+
+#include "util/fs.h"
+#include "util/strings.h"
+
+#include <map>
+#include <set>
+
+namespace llmcc {
+
+namespace {
+
+// The project-relative sources compiled in this checkout, from the captured commands.
+Expected<std::set<std::string>> sources_of_project(Store& store, const std::string& root) {
+  auto compiles = store.commands("compile");
+  if (!compiles) {
+    return Error{compiles.error()};
+  }
+  std::string want = fs::real_path(root);
+  if (want.empty()) {
+    return Error{"no such project directory: " + root};
+  }
+  std::set<std::string> out;
+  for (const auto& c : *compiles) {
+    if (fs::real_path(c.project_root) != want) {
+      continue;
+    }
+    if (auto rel = fs::relative_to(c.source, c.project_root)) {
+      out.insert(*rel);
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+Expected<ExportResult> collect_bundle(Store& store, const ExportFilter& filter, const BundleProvenance& provenance) {
+  auto winners = store.winners();
+  if (!winners) {
+    return Error{winners.error()};
+  }
+  std::optional<std::set<std::string>> project;
+  if (!filter.project_root.empty()) {
+    auto p = sources_of_project(store, filter.project_root);
+    if (!p) {
+      return Error{p.error()};
+    }
+    project = std::move(*p);
+  }
+  ExportResult out;
+  out.bundle.provenance = provenance;
+  std::map<std::string, std::optional<CompilerIdentity>> compilers;
+  for (auto& w : *winners) {
+    if (!filter.hw_class.empty() && w.hw_class != filter.hw_class) {
+      continue;
+    }
+    if (!filter.compiler_id.empty() && !starts_with(w.compiler_id, filter.compiler_id)) {
+      continue;
+    }
+    if (project && !project->count(w.source_rel)) {
+      continue;
+    }
+    auto [it, fresh] = compilers.try_emplace(w.compiler_id);
+    if (fresh) {
+      auto c = store.compiler_by_id(w.compiler_id);
+      if (!c) {
+        return Error{c.error()};
+      }
+      it->second = *c;
+      if (*c) {
+        out.bundle.compilers.push_back(**c);
+      }
+    }
+    if (!it->second) {
+      ++out.without_compiler;
+      continue;
+    }
+    if (w.trials == 0) {
+      auto n = store.trial_count(w.tu_key);
+      if (!n) {
+        return Error{n.error()};
+      }
+      w.trials = *n;
+    }
+    out.bundle.winners.push_back(winner_entry(w));
+  }
+  return out;
+}
+
+} // namespace llmcc

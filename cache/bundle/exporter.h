@@ -1,0 +1,27 @@
+// Collecting the winners to share into a Bundle (llmcc cache export, push).
+#pragma once
+
+#include "cache/bundle/format.h"
+#include "cache/local/store.h"
+
+#include <string>
+#include <vector>
+
+namespace llmcc {
+
+struct ExportFilter {
+  std::string hw_class;     // "" = every class
+  std::string compiler_id;  // "" = every compiler; else an id or a unique prefix of one
+  std::string project_root; // "" = every project; else winners of TUs compiled in this checkout
+};
+
+struct ExportResult {
+  Bundle bundle;
+  // Winners left out because this database does not know their compiler (the
+  // receiver could not check their configs against the right allow-list).
+  int without_compiler = 0;
+};
+
+Expected<ExportResult> collect_bundle(Store& store, const ExportFilter& filter, const BundleProvenance& provenance);
+
+} // namespace llmcc

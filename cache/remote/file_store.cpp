@@ -1,0 +1,79 @@
+#include "cache/remote/file_store.h"
+
+#include "util/fs.h"
+#include "util/strings.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sys/stat.h>
+
+namespace llmcc {
+
+namespace {
+
+class FileStore : public RemoteStore {
+public:
+  FileStore(RemoteSpec spec, std::string dir) : RemoteStore(std::move(spec)), m_dir(std::move(dir)) {}
+
+  RemoteReply get(const std::string& key) override {
+    std::string path = m_dir + "/" + key;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+      return errno == ENOENT ? RemoteReply{} : failure(path);
+    }
+    if (!S_ISREG(st.st_mode) || static_cast<size_t>(st.st_size) > kMaxRemoteValueBytes) {
+      return {RemoteFailure::Error, fmt::format("{}: not a regular file or too large", path), std::nullopt};
+    }
+    auto text = fs::read_file(path);
+    if (!text) {
+      return {RemoteFailure::Error, text.error().message, std::nullopt};
+    }
+    return {RemoteFailure::None, "", std::move(*text)};
+  }
+
+  RemoteReply put(const std::string& key, std::string_view value) override {
+    std::string path = m_dir + "/" + key;
+    if (Status s = fs::make_dirs(fs::dir_name(path)); !s) {
+      return {errno == EACCES || errno == EROFS ? RemoteFailure::Denied : RemoteFailure::Error, s.message(),
+              std::nullopt};
+    }
+    if (Status s = fs::write_file_atomic(path, value); !s) {
+      return {errno == EACCES || errno == EROFS ? RemoteFailure::Denied : RemoteFailure::Error, s.message(),
+              std::nullopt};
+    }
+    return {};
+  }
+
+  RemoteReply remove(const std::string& key) override {
+    std::string path = m_dir + "/" + key;
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+      return failure(path);
+    }
+    return {};
+  }
+
+private:
+  static RemoteReply failure(const std::string& path) {
+    RemoteFailure kind = errno == EACCES ? RemoteFailure::Denied : RemoteFailure::Error;
+    return {kind, fmt::format("{}: {}", path, std::strerror(errno)), std::nullopt};
+  }
+  std::string m_dir;
+};
+
+} // namespace
+
+Expected<std::unique_ptr<RemoteStore>> make_file_store(const RemoteSpec& spec) {
+  std::string dir = spec.url.substr(5);
+  if (starts_with(dir, "//")) {
+    dir = dir.substr(2); // file:///dir
+  }
+  if (dir.empty() || dir[0] != '/') {
+    return Error{fmt::format("remote store '{}': a file: store needs an absolute directory", spec.url)};
+  }
+  return std::unique_ptr<RemoteStore>(std::make_unique<FileStore>(spec, dir));
+}
+
+} // namespace llmcc

@@ -1,0 +1,74 @@
+// Remote stores configured ccache-style in the `remote` setting: stores
+// separated by spaces, each a URL followed by |attributes:
+//   file:/shared/llmcc|read-only
+//   http://user:pass@host:8080/llmcc|connect-timeout=200|operation-timeout=5000
+//   redis://:pass@host:6379/2
+// Credentials come only from the URL's userinfo or the environment
+// (LLMCC_REMOTE_BEARER_TOKEN, LLMCC_REMOTE_USER/LLMCC_REMOTE_PASSWORD,
+// LLMCC_REDIS_PASSWORD), are redacted in every message, and never stored.
+// Only tool commands (push, pull) talk to stores: `llmcc` on the compile path
+// does not link this code.
+#pragma once
+
+#include "util/expected.h"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace llmcc {
+
+struct RemoteSpec {
+  std::string url; // as written, credentials included: never print it, print redacted()
+  bool read_only = false;
+  int connect_timeout_ms = 100;    // ccache's default: a dead host costs little
+  int operation_timeout_ms = 10000;
+  std::string redacted() const;
+};
+
+// Parses the `remote` setting. A malformed entry is an error (as in ccache, the
+// only fatal remote failure): a typo must not silently disable sharing.
+Expected<std::vector<RemoteSpec>> parse_remote_setting(std::string_view setting);
+// "scheme://user:***@host/..." (password and token-like userinfo replaced).
+std::string redact_url(std::string_view url);
+
+// How a store operation ended.
+enum class RemoteFailure { None, Error, Timeout, Denied };
+std::string_view to_string(RemoteFailure f);
+
+struct RemoteReply {
+  RemoteFailure failure = RemoteFailure::None;
+  std::string message;             // already redacted
+  std::optional<std::string> body; // get: the value; none = a miss
+  bool ok() const { return failure == RemoteFailure::None; }
+};
+
+class RemoteStore {
+public:
+  virtual ~RemoteStore() = default;
+  // A miss is ok() with no body; only failures of the store itself are failures.
+  virtual RemoteReply get(const std::string& key) = 0;
+  virtual RemoteReply put(const std::string& key, std::string_view value) = 0;
+  virtual RemoteReply remove(const std::string& key) = 0;
+  const RemoteSpec& spec() const { return m_spec; }
+
+protected:
+  explicit RemoteStore(RemoteSpec spec) : m_spec(std::move(spec)) {}
+  RemoteSpec m_spec;
+};
+
+// The backend for the spec's scheme (file:, http:, https:, redis:).
+Expected<std::unique_ptr<RemoteStore>> open_remote_store(const RemoteSpec& spec);
+
+// Keys carry the layout's version and the hardware class, so stores shared by
+// several llmcc versions and machine kinds never hand one the other's entries:
+// "llmcc/v1/<class with '/' as '+'>/winners".
+std::string winners_key(const std::string& hw_class);
+
+// Largest value llmcc reads back from a store (a bundle's own limit).
+inline constexpr size_t kMaxRemoteValueBytes = 64u << 20;
+
+} // namespace llmcc

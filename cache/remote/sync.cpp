@@ -1,0 +1,179 @@
+#include "cache/remote/sync.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+namespace llmcc {
+
+namespace {
+
+std::string entry_key(const WinnerRecord& w) {
+  return w.tu_key + "\n" + w.compiler_id + "\n" + w.host_fp + "\n" + w.objective;
+}
+
+// Only the compilers some entry still refers to.
+void add_compilers(Bundle& out, const Bundle& from, const std::set<std::string>& used) {
+  for (const auto& c : from.compilers) {
+    bool have = false;
+    for (const auto& o : out.compilers) {
+      have = have || o.id == c.id;
+    }
+    if (!have && used.count(c.id)) {
+      out.compilers.push_back(c);
+    }
+  }
+}
+
+} // namespace
+
+Bundle merge_bundles(const Bundle& theirs, const Bundle& ours) {
+  std::map<std::string, std::pair<WinnerRecord, nlohmann::json>> by_key;
+  std::vector<std::string> order;
+  for (const Bundle* b : {&theirs, &ours}) {
+    for (const auto& e : b->winners) {
+      auto w = WinnerRecord::from_json(e);
+      if (!w) {
+        continue;
+      }
+      w->trials = e.contains("evidence") && e["evidence"].is_object() ? e["evidence"].value("trials", int64_t{0}) : 0;
+      std::string k = entry_key(*w);
+      auto it = by_key.find(k);
+      if (it == by_key.end()) {
+        order.push_back(k);
+        by_key.emplace(k, std::make_pair(*w, e));
+      } else if (better_evidenced(*w, it->second.first)) {
+        it->second = {*w, e};
+      }
+    }
+  }
+  Bundle out;
+  out.provenance = ours.provenance;
+  std::set<std::string> used;
+  for (const auto& k : order) {
+    out.winners.push_back(by_key[k].second);
+    used.insert(by_key[k].first.compiler_id);
+  }
+  add_compilers(out, ours, used);
+  add_compilers(out, theirs, used);
+  return out;
+}
+
+std::vector<StoreOutcome> push_to_store(RemoteStore& store, const Bundle& local,
+                                        const std::optional<std::string>& team_key) {
+  std::map<std::string, Bundle> by_class;
+  for (const auto& e : local.winners) {
+    Bundle& b = by_class[e.value("hw_class", "")];
+    b.provenance = local.provenance;
+    b.compilers = local.compilers;
+    b.winners.push_back(e);
+  }
+  std::vector<StoreOutcome> out;
+  for (const auto& [hw_class, ours] : by_class) {
+    StoreOutcome o;
+    o.store = store.spec().redacted();
+    const std::string key = winners_key(hw_class);
+    if (store.spec().read_only) {
+      o.message = "read-only: not pushed";
+      out.push_back(o);
+      continue;
+    }
+    RemoteReply got = store.get(key);
+    if (!got.ok()) {
+      o.failure = got.failure;
+      o.message = got.message;
+      out.push_back(o);
+      break; // the store is down: do not try it again for the other classes
+    }
+    Bundle merged = ours;
+    if (got.body) {
+      auto theirs = decode_bundle(*got.body, team_key);
+      if (theirs) {
+        merged = merge_bundles(theirs->bundle, ours);
+      } else {
+        o.message = fmt::format("replacing an unreadable entry ({})", theirs.error().message);
+      }
+    }
+    auto bytes = encode_bundle(merged, team_key);
+    if (!bytes) {
+      o.failure = RemoteFailure::Error;
+      o.message = bytes.error().message;
+      out.push_back(o);
+      continue;
+    }
+    RemoteReply put = store.put(key, *bytes);
+    if (!put.ok()) {
+      o.failure = put.failure;
+      o.message = put.message;
+      // As sccache does: a store that refuses writes is used read-only from here on.
+      o.fell_back_to_read_only = put.failure == RemoteFailure::Denied;
+      out.push_back(o);
+      break;
+    }
+    o.winners = static_cast<int>(merged.winners.size());
+    out.push_back(o);
+  }
+  return out;
+}
+
+StoreOutcome pull_from_store(RemoteStore& store, Store& db, const std::string& hw_class, const MergeOptions& options,
+                             const std::optional<std::string>& team_key) {
+  StoreOutcome o;
+  o.store = store.spec().redacted();
+  RemoteReply got = store.get(winners_key(hw_class));
+  if (!got.ok()) {
+    o.failure = got.failure;
+    o.message = got.message;
+    return o;
+  }
+  if (!got.body) {
+    o.message = "no winners for this hardware class";
+    return o;
+  }
+  auto decoded = decode_bundle(*got.body, team_key);
+  if (!decoded) {
+    // Garbage or truncated in the store is a miss that says why, not a failure of the build.
+    o.failure = RemoteFailure::Error;
+    o.message = "unreadable entry: " + decoded.error().message;
+    return o;
+  }
+  o.winners = static_cast<int>(decoded->bundle.winners.size());
+  MergeOptions opts = options;
+  opts.origin = "remote";
+  opts.from = o.store + "/" + winners_key(hw_class);
+  auto merged = merge_bundle(db, *decoded, opts);
+  if (!merged) {
+    o.failure = RemoteFailure::Error;
+    o.message = merged.error().message;
+    return o;
+  }
+  o.merged = *merged;
+  return o;
+}
+
+std::map<std::string, int64_t> remote_counters(const std::vector<StoreOutcome>& outcomes, bool pull) {
+  std::map<std::string, int64_t> c;
+  for (const auto& o : outcomes) {
+    switch (o.failure) {
+    case RemoteFailure::None:
+      if (pull) {
+        ++c[o.merged ? "remote.hit" : "remote.miss"];
+      } else if (o.winners > 0) {
+        ++c["remote.push"];
+      }
+      break;
+    case RemoteFailure::Error:
+      ++c["remote.error"];
+      break;
+    case RemoteFailure::Timeout:
+      ++c["remote.timeout"];
+      break;
+    case RemoteFailure::Denied:
+      ++c["remote.denied"];
+      break;
+    }
+  }
+  return c;
+}
+
+} // namespace llmcc

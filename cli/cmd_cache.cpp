@@ -1,0 +1,240 @@
+// llmcc cache: share winners with a team (bundles now; remote stores in cache/remote/).
+#include <fmt/format.h>
+
+#include "cache/bundle/exporter.h"
+#include "cache/bundle/format.h"
+#include "cache/bundle/importer.h"
+#include "cache/bundle/signature.h"
+#include "cache/remote/remote_store.h"
+#include "cache/remote/sync.h"
+#include "cli/tool.h"
+#include "hwdetect/host.h"
+#include "util/fs.h"
+#include "wrapper/config_admission.h"
+
+namespace llmcc::cli {
+
+namespace {
+
+int fail(const std::string& message) {
+  fmt::print(stderr, "llmcc: error: {}\n", message);
+  return 1;
+}
+
+BundleProvenance this_host() {
+  hw::HostInfo host = hw::detect_host();
+  return {host.fingerprint(), host.hw_class(), LLMCC_VERSION, now_unix()};
+}
+
+void print_report(const MergeReport& r, bool json) {
+  if (json) {
+    fmt::print("{}\n", r.to_json().dump(2));
+    return;
+  }
+  fmt::print("{}added {}, replaced {}, skipped {}, rejected {}\n", r.dry_run ? "dry run: would have " : "", r.added,
+             r.replaced, r.skipped, r.rejected);
+  for (const auto& l : r.lines) {
+    if (l.outcome != MergeOutcome::Added) {
+      fmt::print("  {} {}: {}\n", to_string(l.outcome), l.source_rel.empty() ? "?" : l.source_rel, l.reason);
+    }
+  }
+}
+
+struct ExportArgs {
+  ExportFilter filter;
+  std::string output;
+};
+
+struct RemoteArgs {
+  std::string remote; // overrides the `remote` setting
+  std::string hw_class;
+  bool dry_run = false;
+};
+
+// The stores to talk to: --remote, else the `remote` setting.
+Expected<std::vector<RemoteSpec>> remote_specs(const ToolContext& ctx, const RemoteArgs& a) {
+  std::string setting = a.remote.empty() ? ctx.config().str("remote") : a.remote;
+  auto specs = parse_remote_setting(setting);
+  if (specs && specs->empty()) {
+    return Error{"no remote store configured (llmcc config set remote URL, LLMCC_REMOTE or --remote URL; "
+                 "see docs/sharing.md)"};
+  }
+  return specs;
+}
+
+void print_outcome(const StoreOutcome& o, bool pull) {
+  if (o.failure != RemoteFailure::None) {
+    fmt::print(stderr, "llmcc: warning: {}: {} ({}){}\n", o.store, o.message, to_string(o.failure),
+               o.fell_back_to_read_only ? "; using it read-only from now on" : "");
+    return;
+  }
+  if (pull) {
+    if (!o.merged) {
+      fmt::print("{}: {}\n", o.store, o.message);
+      return;
+    }
+    fmt::print("{}: {} winner(s): ", o.store, o.winners);
+    print_report(*o.merged, false);
+    return;
+  }
+  fmt::print("{}: {}\n", o.store, o.message.empty() ? fmt::format("pushed, {} winner(s) stored", o.winners) : o.message);
+}
+
+void count(Store& store, const std::vector<StoreOutcome>& outcomes, bool pull) {
+  auto counters = remote_counters(outcomes, pull);
+  if (!counters.empty()) {
+    (void)store.record(std::nullopt, counters);
+  }
+}
+
+struct ImportArgs {
+  std::string input;
+  bool dry_run = false;
+  bool json = false;
+};
+
+} // namespace
+
+void register_cache(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out) {
+  auto* cmd = app.add_subcommand("cache", "share winners: export/import bundles, push/pull remote stores (docs/sharing.md)");
+  cmd->require_subcommand(1);
+
+  auto* exp = cmd->add_subcommand("export", "write winners, their evidence and provenance to a bundle file");
+  auto ea = std::make_shared<ExportArgs>();
+  exp->add_option("-o,--output", ea->output, "bundle file to write (e.g. team.llmcc)")->required();
+  exp->add_option("--hw-class", ea->filter.hw_class, "only winners of this hardware class (see llmcc hw)");
+  exp->add_option("--compiler", ea->filter.compiler_id, "only winners of this compiler id (or id prefix)");
+  exp->add_option("--project", ea->filter.project_root, "only winners of TUs compiled in this checkout");
+  out.push_back({exp, [&ctx, ea] {
+                   Store* store = ctx.store();
+                   if (!store) {
+                     return 1;
+                   }
+                   auto collected = collect_bundle(*store, ea->filter, this_host());
+                   if (!collected) {
+                     return fail(collected.error().message);
+                   }
+                   auto key = team_key_from_env();
+                   auto bytes = encode_bundle(collected->bundle, key);
+                   if (!bytes) {
+                     return fail(bytes.error().message);
+                   }
+                   if (Status s = fs::write_file_atomic(ea->output, *bytes); !s) {
+                     return fail(s.message());
+                   }
+                   fmt::print("exported {} winner(s) to {} ({} bytes, {})\n", collected->bundle.winners.size(),
+                              ea->output, bytes->size(), key ? "signed with LLMCC_TEAM_KEY" : "unsigned");
+                   if (collected->without_compiler) {
+                     fmt::print("left out {} winner(s) whose compiler this database does not know\n",
+                                collected->without_compiler);
+                   }
+                   return 0;
+                 }});
+
+  auto* imp = cmd->add_subcommand("import", "merge a bundle's winners into this database");
+  auto ia = std::make_shared<ImportArgs>();
+  imp->add_option("bundle", ia->input, "bundle file (from llmcc cache export)")->required();
+  imp->add_flag("--dry-run", ia->dry_run, "report what would change, change nothing");
+  imp->add_flag("--json", ia->json, "print the report as JSON");
+  out.push_back({imp, [&ctx, ia] {
+                   auto decoded = read_bundle_file(ia->input, team_key_from_env());
+                   if (!decoded) {
+                     return fail(fmt::format("{}: {} (nothing imported)", ia->input, decoded.error().message));
+                   }
+                   Store* store = ctx.store();
+                   if (!store) {
+                     return 1;
+                   }
+                   MergeOptions options;
+                   options.origin = "bundle";
+                   options.from = fs::real_path(ia->input);
+                   options.policy = safety_policy(ctx.config());
+                   options.dry_run = ia->dry_run;
+                   const auto& p = decoded->bundle.provenance;
+                   if (!ia->json) {
+                     fmt::print("{}: {} winner(s) from host {} ({}), llmcc {}, {}\n", ia->input,
+                                decoded->bundle.winners.size(), p.host_fp, p.hw_class, p.llmcc_version,
+                                to_string(decoded->signature));
+                   }
+                   auto report = merge_bundle(*store, *decoded, options);
+                   if (!report) {
+                     return fail(report.error().message);
+                   }
+                   print_report(*report, ia->json);
+                   return 0;
+                 }});
+
+  auto* push = cmd->add_subcommand("push", "merge this database's winners into the remote stores");
+  auto pa = std::make_shared<RemoteArgs>();
+  push->add_option("--remote", pa->remote, "store URL(s), overriding the `remote` setting");
+  push->add_option("--hw-class", pa->hw_class, "only winners of this hardware class");
+  out.push_back({push, [&ctx, pa] {
+                   auto specs = remote_specs(ctx, *pa);
+                   if (!specs) {
+                     return fail(specs.error().message);
+                   }
+                   Store* store = ctx.store();
+                   if (!store) {
+                     return 1;
+                   }
+                   ExportFilter filter;
+                   filter.hw_class = pa->hw_class;
+                   auto collected = collect_bundle(*store, filter, this_host());
+                   if (!collected) {
+                     return fail(collected.error().message);
+                   }
+                   if (collected->bundle.winners.empty()) {
+                     fmt::print("no winners to push\n");
+                     return 0;
+                   }
+                   int failed = 0;
+                   std::vector<StoreOutcome> all;
+                   for (const auto& spec : *specs) {
+                     auto remote = open_remote_store(spec);
+                     if (!remote) {
+                       return fail(remote.error().message);
+                     }
+                     for (auto& o : push_to_store(**remote, collected->bundle, team_key_from_env())) {
+                       print_outcome(o, false);
+                       failed += o.failure != RemoteFailure::None ? 1 : 0;
+                       all.push_back(std::move(o));
+                     }
+                   }
+                   count(*store, all, false);
+                   return failed ? 1 : 0;
+                 }});
+
+  auto* pull = cmd->add_subcommand("pull", "merge the remote stores' winners for this hardware class into this database");
+  auto la = std::make_shared<RemoteArgs>();
+  pull->add_option("--remote", la->remote, "store URL(s), overriding the `remote` setting");
+  pull->add_option("--hw-class", la->hw_class, "pull this class instead of this host's");
+  pull->add_flag("--dry-run", la->dry_run, "report what would change, change nothing");
+  out.push_back({pull, [&ctx, la] {
+                   auto specs = remote_specs(ctx, *la);
+                   if (!specs) {
+                     return fail(specs.error().message);
+                   }
+                   Store* store = ctx.store();
+                   if (!store) {
+                     return 1;
+                   }
+                   std::string hw_class = la->hw_class.empty() ? this_host().hw_class : la->hw_class;
+                   MergeOptions options;
+                   options.policy = safety_policy(ctx.config());
+                   options.dry_run = la->dry_run;
+                   std::vector<StoreOutcome> all;
+                   for (const auto& spec : *specs) {
+                     auto remote = open_remote_store(spec);
+                     if (!remote) {
+                       return fail(remote.error().message);
+                     }
+                     all.push_back(pull_from_store(**remote, *store, hw_class, options, team_key_from_env()));
+                     print_outcome(all.back(), true);
+                   }
+                   count(*store, all, true);
+                   // A dead store never fails the build that runs this: warned about and counted.
+                   return 0;
+                 }});
+}
+
+} // namespace llmcc::cli

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Bundles end to end: a winner exported from one database and imported into a
+# fresh one (another LLMCC_DIR, another checkout directory) is applied by the
+# wrapper there, giving the byte-identical object the tuning host built; import
+# is idempotent, --dry-run changes nothing, and hostile bundles (truncated,
+# garbled, wrong version, huge, forbidden flags, bad signatures) are refused
+# without touching the database.
+source "$(dirname "$0")/lib/common.bash"
+require sqlite3 gcc git
+export LLMCC_CC=gcc
+
+mkdir -p "$WORK/a/src"
+cd "$WORK/a"
+git init -q .
+printf 'int f(int x){int s=0;for(int i=0;i<x;i++)s+=i*i;return s;}\n' >src/hot.c
+printf '#include <stdio.h>\nint f(int);\nint main(void){printf("%%d\\n",f(100));return 0;}\n' >src/main.c
+cp -r "$WORK/a" "$WORK/b" # the teammate's checkout, elsewhere
+
+build() { # in the current checkout
+  llmcc -O2 -c src/hot.c -o hot.o
+  llmcc -O2 -c src/main.c -o main.o
+  llmcc hot.o main.o -o prog
+  assert_eq "$(./prog)" "328350" "program output"
+}
+
+# The tuning host: a plain build, then a winner for hot.c (as `llmcc tune` stores it).
+fresh_db a
+build
+cp hot.o "$WORK/plain-hot.o"
+info=$(llmcc show src/hot.c --json)
+key=$(json_get "$info" 'j["tu_key"]') cid=$(json_get "$info" 'j["compiler"]["id"]')
+host=$(json_get "$info" 'j["host"]') class=$(json_get "$info" 'j["hw_class"]')
+mkey=$(json_get "$(llmcc show src/main.c --json)" 'j["tu_key"]')
+put_winner() { # db tu_key source config-json lower-bound
+  local base
+  base=$(basename "$3")
+  sqlite3 "$1" <<SQL
+INSERT OR IGNORE INTO configs(canonical, json) VALUES('$4', '$4');
+INSERT INTO winners(tu_key, source_rel, source_base, compiler_id, host_fp, hw_class, objective,
+  config_id, baseline, best, speedup, speedup_low, speedup_high, created)
+  VALUES('$2', '$3', '$base', '$cid', '$host', '$class', 'time',
+  (SELECT id FROM configs WHERE canonical='$4'), 2.0, 1.6, 1.25, $5, 1.4, 100);
+SQL
+}
+DB_A="$LLMCC_DIR/llmcc.db"
+put_winner "$DB_A" "$key" src/hot.c '{"opt":"-O3","options":["-funroll-loops"],"pipeline":""}' 1.1
+build
+cp hot.o "$WORK/tuned-hot.o"
+cmp -s "$WORK/plain-hot.o" "$WORK/tuned-hot.o" && fail "the winner did not change hot.o"
+assert_eq "$(stat_counter compile.tuned)" "1" "tuned on the tuning host"
+
+out=$(llmcc cache export -o "$WORK/team.llmcc")
+assert_contains "$out" "exported 1 winner(s) to $WORK/team.llmcc" "export"
+assert_contains "$out" "unsigned" "export without a team key"
+assert_eq "$(head -c 8 "$WORK/team.llmcc")" "LLMCCBND" "bundle magic"
+out=$(llmcc cache export --hw-class no/such/class -o "$WORK/none.llmcc")
+assert_contains "$out" "exported 0 winner(s)" "export --hw-class filters"
+out=$(llmcc cache export --project "$WORK/a" -o "$WORK/project.llmcc")
+assert_contains "$out" "exported 1 winner(s)" "export --project"
+out=$(llmcc cache export --project "$WORK/b" -o "$WORK/project.llmcc")
+assert_contains "$out" "exported 0 winner(s)" "export --project of a checkout not built here"
+
+# The teammate: a fresh database, a dry run first, then the import and a build.
+cd "$WORK/b"
+fresh_db b
+DB_B="$LLMCC_DIR/llmcc.db"
+out=$(llmcc cache import "$WORK/team.llmcc" --dry-run)
+assert_contains "$out" "dry run: would have added 1, replaced 0, skipped 0, rejected 0" "dry run"
+assert_eq "$(sqlite3 "$DB_B" 'SELECT count(*) FROM winners')" "0" "dry run stores nothing"
+out=$(llmcc cache import "$WORK/team.llmcc")
+assert_contains "$out" "1 winner(s) from host $host ($class)" "import names the provenance"
+assert_contains "$out" "added 1, replaced 0, skipped 0, rejected 0" "import"
+out=$(llmcc cache import "$WORK/team.llmcc")
+assert_contains "$out" "added 0, replaced 0, skipped 1, rejected 0" "import is idempotent"
+assert_eq "$(sqlite3 "$DB_B" 'SELECT count(*) FROM winners')" "1" "one winner after two imports"
+build
+cmp "$WORK/tuned-hot.o" hot.o || fail "the imported winner did not give the tuning host's object"
+assert_eq "$(stat_counter compile.tuned)" "1" "tuned compiles with the imported winner"
+winners=$(llmcc winners)
+assert_contains "$winners" "bundle" "winners says the origin"
+explain=$(llmcc explain src/hot.c)
+assert_contains "$explain" "origin:     bundle" "explain says the origin"
+assert_contains "$explain" "imported from $WORK/team.llmcc" "explain names the bundle"
+
+# A better-evidenced winner for the same TU replaces it; a weaker one does not.
+cd "$WORK/a"
+export LLMCC_DIR="$WORK/db-a"
+sqlite3 "$DB_A" "DELETE FROM winners"
+put_winner "$DB_A" "$key" src/hot.c '{"opt":"-O3","options":["-fpeel-loops"],"pipeline":""}' 1.05
+llmcc cache export -o "$WORK/weaker.llmcc" >/dev/null
+sqlite3 "$DB_A" "DELETE FROM winners"
+put_winner "$DB_A" "$key" src/hot.c '{"opt":"-O2","options":["-funroll-all-loops"],"pipeline":""}' 1.3
+llmcc cache export -o "$WORK/stronger.llmcc" >/dev/null
+export LLMCC_DIR="$WORK/db-b"
+out=$(llmcc cache import "$WORK/weaker.llmcc")
+assert_contains "$out" "added 0, replaced 0, skipped 1, rejected 0" "weaker winner skipped"
+assert_contains "$out" "skipped src/hot.c: the stored -O3 -funroll-loops (lower bound 1.100x, 0 trials) is at least as well evidenced" "skip reason"
+out=$(llmcc cache import "$WORK/stronger.llmcc")
+assert_contains "$out" "replaced src/hot.c: -O3 -funroll-loops (lower bound 1.100x) replaced by -O2 -funroll-all-loops (lower bound 1.300x)" "replace reason"
+
+# Forbidden flags: rejected by reason, nothing of them stored.
+export LLMCC_DIR="$WORK/db-a"
+sqlite3 "$DB_A" "DELETE FROM winners"
+for bad in '-fplugin=/tmp/evil.so' '-B/tmp' '@/etc/passwd' '-mllvm -load=/tmp/x.so'; do
+  sqlite3 "$DB_A" "DELETE FROM winners"
+  put_winner "$DB_A" "$mkey" src/main.c "{\"opt\":\"-O3\",\"options\":[\"$bad\"],\"pipeline\":\"\"}" 1.5
+  llmcc cache export -o "$WORK/evil.llmcc" >/dev/null
+  export LLMCC_DIR="$WORK/db-b"
+  out=$(llmcc cache import "$WORK/evil.llmcc")
+  assert_contains "$out" "added 0, replaced 0, skipped 0, rejected 1" "$bad rejected"
+  assert_contains "$out" "rejected src/main.c: forbidden config:" "$bad rejection reason"
+  export LLMCC_DIR="$WORK/db-a"
+done
+assert_eq "$(sqlite3 "$DB_B" "SELECT count(*) FROM configs WHERE json LIKE '%plugin%' OR json LIKE '%-B%' OR json LIKE '%@%' OR json LIKE '%load%'")" "0" "no forbidden config stored"
+assert_eq "$(sqlite3 "$DB_B" 'SELECT count(*) FROM winners')" "1" "only the good winner"
+
+# Hostile files: refused with a message, exit 1, the database byte for byte as it was.
+export LLMCC_DIR="$WORK/db-b"
+before=$(sqlite3 "$DB_B" .dump | sha256sum)
+refuse() { # label file expected-message
+  local err
+  if err=$(llmcc cache import "$2" 2>&1); then fail "$1: import of a hostile bundle succeeded: $err"; fi
+  assert_contains "$err" "$3" "$1"
+  assert_contains "$err" "(nothing imported)" "$1 says nothing was imported"
+  assert_eq "$(sqlite3 "$DB_B" .dump | sha256sum)" "$before" "$1 leaves the database untouched"
+}
+size=$(stat -c %s "$WORK/team.llmcc")
+head -c $((size - 1)) "$WORK/team.llmcc" >"$WORK/truncated.llmcc"
+refuse truncated "$WORK/truncated.llmcc" "truncated or trailing data"
+head -c 20 "$WORK/team.llmcc" >"$WORK/header.llmcc"
+refuse "truncated header" "$WORK/header.llmcc" "bad magic or truncated header"
+patch() { # in out offset python-bytes
+  python3 -c 'import sys; b=bytearray(open(sys.argv[1],"rb").read()); o=int(sys.argv[3]); v=eval(sys.argv[4]); b[o:o+len(v)]=v; open(sys.argv[2],"wb").write(b)' "$@"
+}
+patch "$WORK/team.llmcc" "$WORK/v2.llmcc" 8 'b"\x02"'
+refuse "wrong version" "$WORK/v2.llmcc" "bundle format version 2 is not supported (this llmcc reads version 1)"
+patch "$WORK/team.llmcc" "$WORK/huge.llmcc" 24 '(1<<62).to_bytes(8,"little")'
+refuse "huge declared size" "$WORK/huge.llmcc" "over the limit"
+patch "$WORK/team.llmcc" "$WORK/garbled.llmcc" 40 'b"\xde\xad\xbe\xef\xde\xad\xbe\xef"'
+refuse garbled "$WORK/garbled.llmcc" "bundle payload"
+truncate -s 100M "$WORK/big.llmcc"
+refuse "huge file" "$WORK/big.llmcc" "larger than any bundle llmcc reads"
+printf 'SELECT * FROM winners; DROP TABLE winners;' >"$WORK/sql.llmcc"
+refuse "not a bundle" "$WORK/sql.llmcc" "not an llmcc bundle"
+refuse "missing file" "$WORK/no-such.llmcc" "not a regular file"
+
+# Signing with a team key.
+export LLMCC_DIR="$WORK/db-a"
+sqlite3 "$DB_A" "DELETE FROM winners"
+put_winner "$DB_A" "$key" src/hot.c '{"opt":"-O3","options":["-funroll-loops"],"pipeline":""}' 1.9
+out=$(LLMCC_TEAM_KEY=s3cret llmcc cache export -o "$WORK/signed.llmcc")
+assert_contains "$out" "signed with LLMCC_TEAM_KEY" "signed export"
+export LLMCC_DIR="$WORK/db-b"
+export LLMCC_TEAM_KEY=wrong
+refuse "bad signature" "$WORK/signed.llmcc" "bundle signature does not match LLMCC_TEAM_KEY: refused"
+refuse "unsigned with a key set" "$WORK/team.llmcc" "bundle is not signed, and LLMCC_TEAM_KEY is set: refused"
+export LLMCC_TEAM_KEY=s3cret
+out=$(llmcc cache import "$WORK/signed.llmcc")
+assert_contains "$out" "verified" "signature verified"
+assert_contains "$out" "replaced 1" "signed winner imported"
+unset LLMCC_TEAM_KEY
+out=$(llmcc cache import "$WORK/signed.llmcc" --json)
+assert_eq "$(json_get "$out" 'j["skipped"]')" "1" "signed bundle without a key: read, not verified"
+grep -q s3cret "$DB_B" "$DB_B-wal" 2>/dev/null && fail "the team key was stored"
+pass "bundles"
