@@ -79,19 +79,31 @@ void print_summary(const TuneSummary& s, bool whole) {
                     std::to_string(t.trials), tuned ? t.config : t.reason});
   }
   if (!whole) {
-    std::vector<std::vector<std::string>> others = rows;
-    for (auto& r : others) {
-      r.back().clear();
+    const size_t width = terminal_width();
+    auto used_without_last = [](std::vector<std::vector<std::string>> t) {
+      for (auto& r : t) {
+        r.back().clear();
+      }
+      size_t used = 0;
+      for (const auto& line : split(format_table(t), '\n')) {
+        used = std::max(used, line.size());
+      }
+      return used;
+    };
+    // On a narrow terminal the raw scores go (they are in --json, explain and
+    // the report) so the gain and the config fit: no line wraps at 80 columns.
+    if (used_without_last(rows) + 30 > width) {
+      for (auto& r : rows) {
+        r.erase(r.begin() + 2, r.begin() + 4);
+      }
     }
-    size_t used = 0;
-    for (const auto& line : split(format_table(others), '\n')) {
-      used = std::max(used, line.size());
-    }
-    // Reasons make the table wider than most terminals anyway: a config keeps 40 columns.
-    size_t room = std::max<size_t>(terminal_width() > used ? terminal_width() - used : 0, 40);
+    size_t room = std::max<size_t>(width > used_without_last(rows) ? width - used_without_last(rows) : 0, 20);
     for (size_t i = 1; i < rows.size(); ++i) {
+      std::string& last = rows[i].back();
       if (s.tus[i - 1].status == TuStatus::Tuned) {
-        rows[i].back() = short_config(config_from_display(rows[i].back()), "", room);
+        last = short_config(config_from_display(last), "", room);
+      } else if (last.size() > room) {
+        last = last.substr(0, room - 3) + "..."; // the whole reason: --json, explain
       }
     }
   }

@@ -62,7 +62,7 @@ Expected<ExportResult> collect_bundle(Store& store, const ExportFilter& filter, 
     }
     auto [it, fresh] = compilers.try_emplace(w.compiler_id);
     if (fresh) {
-      auto c = store.compiler_by_id(w.compiler_id);
+      auto c = store.compiler(w.compiler_id);
       if (!c) {
         return Error{c.error()};
       }

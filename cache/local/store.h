@@ -112,8 +112,8 @@ public:
                   const nlohmann::json& info);
   // What put_host stored for this fingerprint: {"hw_class", "info"} (for the report).
   Expected<std::optional<nlohmann::json>> host(const std::string& fingerprint);
-  // A compiler by its identity hash (for the report); the newest row when the
-  // same binary was seen at several paths.
+  // A compiler by its identity hash (the report, bundles); the newest row when
+  // the same binary was seen at several paths.
   Expected<std::optional<CompilerIdentity>> compiler(const std::string& id);
   Expected<std::optional<std::string>> find_native(const std::string& compiler_id,
                                                    const std::string& host_fp);
@@ -157,8 +157,6 @@ public:
                                                            const std::string& compiler_id,
                                                            const std::string& host_fp,
                                                            const std::string& objective);
-  // A compiler identity by id (any path it was seen at).
-  Expected<std::optional<CompilerIdentity>> compiler_by_id(const std::string& id);
   // How many trials this database holds for a TU (a winner's evidence).
   Expected<int64_t> trial_count(const std::string& tu_key);
 

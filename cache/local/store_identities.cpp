@@ -3,26 +3,33 @@
 
 namespace llmcc {
 
+namespace {
+
+// One column list and one reader for every compiler look-up.
+const std::string kIdentitySelect =
+    "SELECT id, path, mtime_ns, size, family, version, target, binary_hash, version_text FROM compilers ";
+
+CompilerIdentity identity_from_row(const Statement& r) {
+  CompilerIdentity c;
+  c.id = r.text(0);
+  c.path = r.text(1);
+  c.mtime_ns = r.integer(2);
+  c.size = r.integer(3);
+  c.family = family_from_name(r.text(4));
+  c.version = r.text(5);
+  c.target = r.text(6);
+  c.binary_hash = r.text(7);
+  c.version_text = r.text(8);
+  return c;
+}
+
+} // namespace
+
 Expected<std::optional<CompilerIdentity>> Store::find_compiler(const std::string& path,
                                                                long long mtime_ns, long long size) {
-  auto read = [&](const Statement& r) {
-    CompilerIdentity c;
-    c.id = r.text(0);
-    c.path = path;
-    c.mtime_ns = mtime_ns;
-    c.size = size;
-    c.family = family_from_name(r.text(1));
-    c.version = r.text(2);
-    c.target = r.text(3);
-    c.binary_hash = r.text(4);
-    c.version_text = r.text(5);
-    return c;
-  };
-  return m_db->first_row<CompilerIdentity>(
-      read,
-      "SELECT id, family, version, target, binary_hash, version_text FROM compilers"
-      " WHERE path=? AND mtime_ns=? AND size=? LIMIT 1",
-      path, static_cast<int64_t>(mtime_ns), static_cast<int64_t>(size));
+  return m_db->first_row<CompilerIdentity>(identity_from_row,
+                                           kIdentitySelect + "WHERE path=? AND mtime_ns=? AND size=? LIMIT 1", path,
+                                           static_cast<int64_t>(mtime_ns), static_cast<int64_t>(size));
 }
 
 Status Store::put_compiler(const CompilerIdentity& c) {
@@ -53,22 +60,8 @@ Expected<std::optional<nlohmann::json>> Store::host(const std::string& fingerpri
 }
 
 Expected<std::optional<CompilerIdentity>> Store::compiler(const std::string& id) {
-  auto read = [&](const Statement& r) {
-    CompilerIdentity c;
-    c.id = id;
-    c.path = r.text(0);
-    c.family = family_from_name(r.text(1));
-    c.version = r.text(2);
-    c.target = r.text(3);
-    c.binary_hash = r.text(4);
-    c.version_text = r.text(5);
-    return c;
-  };
-  return m_db->first_row<CompilerIdentity>(
-      read,
-      "SELECT path, family, version, target, binary_hash, version_text FROM compilers WHERE id=?"
-      " ORDER BY created DESC LIMIT 1",
-      id);
+  return m_db->first_row<CompilerIdentity>(identity_from_row, kIdentitySelect + "WHERE id=? ORDER BY created DESC LIMIT 1",
+                                           id);
 }
 
 Expected<std::optional<std::string>> Store::find_native(const std::string& compiler_id,
