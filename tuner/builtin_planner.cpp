@@ -151,7 +151,12 @@ public:
       m_pending.erase(it);
     }
     Point point = m_space.to_point(outcome.config);
-    remember(point);
+    // A pass pipeline or a profile is not part of the point: such a config is
+    // another program than its point's, and says nothing about inert options.
+    const bool plain = outcome.config.pipeline.empty() && outcome.config.pgo.empty();
+    if (plain) {
+      remember(point);
+    }
     std::optional<double> score = score_of(outcome);
     bool success = score && *score > m_best_score;
 
@@ -167,7 +172,7 @@ public:
     for (size_t d = 0; d < point.size() && d < m_cover.size(); ++d) {
       ++m_cover[d][point[d]];
     }
-    if (!outcome.code.empty()) {
+    if (!outcome.code.empty() && plain) {
       if (outcome.verdict == Verdict::Identical) {
         m_anchor_code = outcome.code;
       }
@@ -187,7 +192,7 @@ public:
   bool has_pending_seeds() const override {
     return std::any_of(m_seeds.begin(), m_seeds.end(), [&](const Proposal& p) {
       return !has_harmful_option(p.config, m_observed, m_failed) && m_seen.count(p.config.canonical()) == 0 &&
-             !known_program(m_space.to_point(p.config));
+             !(p.config.pipeline.empty() && known_program(m_space.to_point(p.config)));
     });
   }
 
@@ -201,11 +206,14 @@ private:
         continue; // e.g. -march=native already lost to plain -O3 on this TU
       }
       Point point = m_space.to_point(p.config);
-      if (known_program(point)) {
+      const bool plain = p.config.pipeline.empty() && p.config.pgo.empty();
+      if (plain && known_program(point)) {
         continue; // e.g. -fno-math-errno once it proved inert here
       }
       if (m_seen.insert(p.config.canonical()).second) {
-        remember(point);
+        if (plain) {
+          remember(point);
+        }
         m_pending[p.config.canonical()] = Pending{-1, std::nullopt};
         return p;
       }
