@@ -25,18 +25,8 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-KERNELS = ["stencil", "matmul", "sort", "hashing", "interp", "nbody", "bitops", "sparse"]
-MAKEFILE = """CC ?= cc
-CFLAGS ?= -O3
-prog: kernel.o
-\t$(CC) -o $@ kernel.o -lm
-kernel.o: kernel.c
-\t$(CC) $(CFLAGS) -c kernel.c -o kernel.o
-"""
-
-
-def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw)
+# The kernels' project layout and the command runner are tune_kernels.py's own.
+from tune_kernels import MAKEFILE, OLD_KERNELS as KERNELS, run  # noqa: E402
 
 
 def project(d, kernel):
