@@ -62,14 +62,16 @@ make -s clean 2>/dev/null || rm -f *.o prog
 export LLMCC_CC=gcc
 make -s CC=llmcc
 db="$LLMCC_DIR/llmcc.db"
-llmcc tune --build-dir . --bench ./prog --tu kern.c --objective instructions --budget 8 -q >/dev/null 2>&1 &
+# In its own process group, so that the kill takes the trial build and the
+# benchmark with it and the resume below does not race their leftovers.
+setsid llmcc tune --build-dir . --bench ./prog --tu kern.c --objective instructions --budget 8 -q >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 1 600); do
   n=$(sqlite3 "$db" "SELECT COUNT(*) FROM trials" 2>/dev/null || echo 0)
   [[ $n -ge 3 ]] && break
   sleep 0.1
 done
-kill -9 "$pid" 2>/dev/null || true
+kill -9 -- "-$pid" 2>/dev/null || kill -9 "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 before=$(sqlite3 "$db" "SELECT COUNT(*) FROM trials WHERE planner != 'confirm'")
 [[ $before -ge 3 && $before -lt 8 ]] || skip "could not interrupt mid-session (got $before trials)"

@@ -32,6 +32,11 @@ EXAMPLES="$LLMCC_SOURCE_DIR/examples"
 command -v python3 >/dev/null || skip "python3 is needed to read llmcc's JSON output"
 export PATH="$LLMCC_BIN_DIR:$PATH"
 
+# The tests read llmcc's database with the sqlite3 shell while llmcc (or a
+# wrapper process a killed tune left running) may hold a write lock: wait for
+# it as llmcc does, instead of failing with "database is locked".
+sqlite3() { command sqlite3 -cmd ".timeout 10000" "$@"; }
+
 # require <command>...: skips the test unless every command is installed.
 require() {
   local c
