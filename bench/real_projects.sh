@@ -8,18 +8,23 @@
 # program built with the plain compiler at -O3 -march=native. The benchmarks do ~0.25 s of work each
 # (libdeflate at -6 alone was 0.04 s: too short to time against noise).
 #
-#   bench/real_projects.sh [--bin build/bin] [--budget 8] [--work /tmp/llmcc-real] [libdeflate] [brotli]
+#   bench/real_projects.sh [--bin build/bin] [--budget 8] [--objective time|instructions]
+#                          [--work /tmp/llmcc-real] [libdeflate] [brotli]
+#
+# --objective instructions tunes on callgrind counts (deterministic on a loaded
+# machine); the whole-program figures are always timed side by side.
 #
 # Needs deb-src entries for `apt-get source` (Debian 12: add "deb-src" to the
 # Types: line of /etc/apt/sources.list.d/debian.sources, then apt-get update).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bin="$root/build/bin" budget=8 work=/tmp/llmcc-real projects=()
+bin="$root/build/bin" budget=8 objective=time work=/tmp/llmcc-real projects=()
 while (($#)); do
   case "$1" in
     --bin) bin="$(cd "$2" && pwd)"; shift 2 ;;
     --budget) budget="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
+    --objective) objective="$2"; shift 2 ;;
     *) projects+=("$1"); shift ;;
   esac
 done
@@ -71,7 +76,7 @@ SH
   echo "== libdeflate: llmcc tune (script benchmark, budget $budget)"
   llmcc tune --build-dir "$src" --build-cmd "make CC=llmcc 'CFLAGS=$flags' all test_programs" \
     --bench "sh -c './benchmark -9 $data >/dev/null && ./benchmark -6 $data >/dev/null && ./benchmark -6 $data >/dev/null && ./benchmark -1 $data >/dev/null'" \
-    --verify "$work/libdeflate-verify.sh" --budget "$budget" --repeats 3 2>&1 | tee "$work/libdeflate.log"
+    --verify "$work/libdeflate-verify.sh" --budget "$budget" --objective "$objective" --repeats 3 2>&1 | tee "$work/libdeflate.log"
   cp benchmark "$work/libdeflate-benchmark.tuned"
   "$work/libdeflate-verify.sh" && echo "libdeflate: tests pass with the tuned build"
   rm -rf "$work/libdeflate-native" && cp -r "$src" "$work/libdeflate-native"
@@ -109,7 +114,7 @@ SH
   echo "== brotli: llmcc tune (script benchmark, budget $budget)"
   (cd "$work/brotli-build" && llmcc tune --build-dir . \
     --bench "sh -c './brotli -q 9 -c $data >/dev/null && ./brotli -q 5 -c $data | ./brotli -d -c >/dev/null'" \
-    --verify "$work/brotli-verify.sh" --budget "$budget" --repeats 3 2>&1 | tee "$work/brotli.log")
+    --verify "$work/brotli-verify.sh" --budget "$budget" --objective "$objective" --repeats 3 2>&1 | tee "$work/brotli.log")
   cp "$work/brotli-build/brotli" "$work/brotli.tuned"
   "$work/brotli-verify.sh" && echo "brotli: tests pass with the tuned build"
   rm -rf "$work/brotli-native"

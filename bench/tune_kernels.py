@@ -71,10 +71,14 @@ def tune(workdir, env, planner, budget, seed):
         raise RuntimeError(f"tune failed: {p.stderr[-2000:]}")
     summary = json.loads(p.stdout)
     db = sqlite3.connect(os.path.join(env["LLMCC_DIR"], "llmcc.db"))
-    rows = db.execute("SELECT verdict, detail, speedup FROM trials WHERE session_id=? AND planner != 'confirm' "
-                      "ORDER BY id", (summary["session"],)).fetchall()
+    rows = db.execute("SELECT verdict, detail, speedup, operator FROM trials WHERE session_id=? "
+                      "AND planner != 'confirm' ORDER BY id", (summary["session"],)).fetchall()
+    # Which operator (seed, explore, a bandit operator) each trial came from: what
+    # a small-budget schedule is chosen from (issue 12).
+    summary["trial_rows"] = [{"operator": op, "verdict": v, "speedup": sp, "repeat": v == "identical" or
+                              d == "same object code as an earlier candidate"} for v, d, sp, op in rows]
     best, curve = 1.0, []
-    for verdict, detail, speedup in rows:
+    for verdict, detail, speedup, _ in rows:
         # A candidate whose code was already measured is not run again and does
         # not use the budget (tuner/budget.h, TrialCount): not a point of the curve.
         if verdict == "identical" or detail == "same object code as an earlier candidate":
@@ -143,7 +147,8 @@ def main():
                     binaries[name] = os.path.join(d, "tuned.bin")
                     shutil.copy(os.path.join(d, "prog"), binaries[name])
                     seeds.append({"config": tu["config"], "status": tu["status"], "confirmed": tu["speedup"],
-                                  "trials": len(curve), "seconds": time.time() - started})
+                                  "trials": len(curve), "seconds": time.time() - started,
+                                  "trial_rows": summary["trial_rows"]})
                 entry = {"budget": budget, "seeds": seeds, "config": seeds[0]["config"]}
                 for k in (10, 20, 40):
                     entry[f"best_after_{k}"] = statistics.mean(best_after(c, k) for c in curves)
