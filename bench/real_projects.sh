@@ -43,10 +43,10 @@ fi
 
 fetch() { # package -> source directory
   local d
-  d=$(find "$work" -maxdepth 1 -type d -name "$1-*" | head -1)
+  d=$(find "$work" -maxdepth 1 -type d -name "$1-[0-9]*" | head -1)
   if [[ -z "$d" ]]; then
     apt-get source -qq "$1" >/dev/null 2>&1 || { echo "apt-get source $1 failed (deb-src configured?)" >&2; exit 1; }
-    d=$(find "$work" -maxdepth 1 -type d -name "$1-*" | head -1)
+    d=$(find "$work" -maxdepth 1 -type d -name "$1-[0-9]*" | head -1)
   fi
   echo "$d"
 }

@@ -82,6 +82,35 @@ def render(rows, budget):
               f"('never' counted as {2 * budget}); within {budget // 2} trials in "
               f"{sum(1 for k in reach_counts if k <= budget // 2)}/{len(reach_counts)}")
 
+    render_sources(rows)
+
+
+def render_sources(rows):
+    """Which kind of trial found each session's best (the first trial within 1% of
+    it): seeds, exploration draws or the bandit's operators. What a small-budget
+    schedule is chosen from (issue 12); needs the trial rows of newer runs."""
+    found, tried = {}, {}
+    for p in rows:
+        for seed in p["planners"]["builtin"]["seeds"]:
+            trials = [t for t in seed.get("trial_rows", []) if not t["repeat"]]
+            for t in trials:
+                tried[t["operator"]] = tried.get(t["operator"], 0) + 1
+            ok = [t for t in trials if t["verdict"] == "ok" and t["speedup"]]
+            if not ok:
+                continue
+            best = max(t["speedup"] for t in ok)
+            if best < 1.01:
+                continue  # nothing found: no source to credit
+            first = next(t for t in ok if t["speedup"] >= best * 0.99)
+            found[first["operator"]] = found.get(first["operator"], 0) + 1
+    if not tried:
+        return
+    print()
+    print("| built-in operator | measured trials | sessions whose best it found |")
+    print("|---|---|---|")
+    for op in sorted(tried, key=lambda o: (-found.get(o, 0), -tried[o])):
+        print(f"| {op} | {tried[op]} | {found.get(op, 0)} |")
+
 
 all_rows = []
 budget = 0
