@@ -1,6 +1,8 @@
 // llmcc cache: share winners with a team (bundles now; remote stores in cache/remote/).
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 #include "cache/bundle/exporter.h"
 #include "cache/bundle/format.h"
 #include "cache/bundle/importer.h"
@@ -21,9 +23,19 @@ int fail(const std::string& message) {
   return 1;
 }
 
+// LLMCC_TEST_HOST_FP and LLMCC_TEST_HW_CLASS let one machine play several
+// hosts in the sharing tests (tests/integration/cache_sync_hosts.sh); the
+// compile path never reads them.
 BundleProvenance this_host() {
   hw::HostInfo host = hw::detect_host();
-  return {host.fingerprint(), host.hw_class(), LLMCC_VERSION, now_unix()};
+  BundleProvenance p{host.fingerprint(), host.hw_class(), LLMCC_VERSION, now_unix()};
+  if (const char* fp = std::getenv("LLMCC_TEST_HOST_FP"); fp && *fp) {
+    p.host_fp = fp;
+  }
+  if (const char* c = std::getenv("LLMCC_TEST_HW_CLASS"); c && *c) {
+    p.hw_class = c;
+  }
+  return p;
 }
 
 void print_report(const MergeReport& r, bool json) {
