@@ -20,6 +20,7 @@
 #include "wrapper/compiler_lookup.h"
 #include "wrapper/pipeline_route.h"
 #include "wrapper/profile_flags.h"
+#include "wrapper/remote_sync_trigger.h"
 #include "wrapper/trial_file.h"
 #include "wrapper/config_admission.h"
 #include "wrapper/config_lookup.h"
@@ -236,6 +237,7 @@ int run_compiler(const Invocation& inv) {
   for (const auto& w : config.warnings()) {
     log::warn("{}", w);
   }
+  maybe_start_remote_sync(config);
 
   // 3. What kind of command is this?
   ClassifiedArgs args = classify_args(inv.args, inv.is_cxx, cwd);
