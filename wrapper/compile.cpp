@@ -237,7 +237,6 @@ int run_compiler(const Invocation& inv) {
   for (const auto& w : config.warnings()) {
     log::warn("{}", w);
   }
-  maybe_start_remote_sync(config);
 
   // 3. What kind of command is this?
   ClassifiedArgs args = classify_args(inv.args, inv.is_cxx, cwd);
@@ -252,6 +251,8 @@ int run_compiler(const Invocation& inv) {
       log::warn("{}; compiling without the database", opened.error().message);
     }
   }
+  // After the open: the pull never races this compile's creation of the database.
+  maybe_start_remote_sync(config);
   Recorder recorder(store.get(), config.cache_dir() + "/spool");
   const bool capture = config.flag("capture");
 

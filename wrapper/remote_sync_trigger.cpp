@@ -44,7 +44,7 @@ std::string tool_binary() {
 // Double fork: the pull is nobody's child (never a zombie, never waited for),
 // in its own session, with none of the build's descriptors (a build tool waits
 // for its pipes to close), holding only the lock.
-void spawn_pull(int lock_fd, const std::string& tool) {
+void spawn_pull(int lock_fd, const std::string& tool, const std::string& log_path) {
   const std::string fd_text = std::to_string(3);
   const char* argv[] = {tool.c_str(), "cache", "pull", "--background", nullptr};
   pid_t child = ::fork();
@@ -61,11 +61,18 @@ void spawn_pull(int lock_fd, const std::string& tool) {
     } else {
       ::dup2(lock_fd, 3);
     }
-    int null = ::open("/dev/null", O_RDWR);
+    int null = ::open("/dev/null", O_RDONLY);
     if (null >= 0) {
       ::dup2(null, 0);
-      ::dup2(null, 1);
-      ::dup2(null, 2);
+    }
+    // What the last automatic pull said, for `cat ~/.cache/llmcc/remote-sync.log`.
+    int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (log < 0) {
+      log = ::open("/dev/null", O_WRONLY);
+    }
+    if (log >= 0) {
+      ::dup2(log, 1);
+      ::dup2(log, 2);
     }
     ::close_range(4, ~0U, 0);
     ::setenv(kSyncLockFdEnv, fd_text.c_str(), 1);
@@ -112,7 +119,7 @@ void maybe_start_remote_sync(const Config& config) {
   }
   std::string tool = tool_binary();
   if (!tool.empty()) {
-    spawn_pull(lock_fd, tool);
+    spawn_pull(lock_fd, tool, dir + "/remote-sync.log");
   }
   ::close(lock_fd);
 }

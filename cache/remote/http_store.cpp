@@ -69,6 +69,11 @@ public:
   // 403 or HTML: an error that says what to configure.
   RemoteReply list(const std::string& prefix) override {
     RemoteReply r = request("GET", prefix, nullptr);
+    if (r.failure == RemoteFailure::Denied) {
+      // nginx answers 403 for a directory it may not index.
+      r.message += " (listing a directory: the server needs autoindex on; autoindex_format json; there, see "
+                   "docs/sharing.md)";
+    }
     if (!r.ok() || !r.body) {
       return r;
     }

@@ -60,7 +60,8 @@ note "B's first plain build starts the pull"
 build
 [[ -f "$STAMP" ]] || fail "the build did not start a sync"
 wait_sync
-assert_eq "$(stat_counter remote.hit)" "1" "one background pull"
+assert_eq "$(stat_counter remote.hit)" "1" "one background pull (it said: $(cat "$LLMCC_DIR/remote-sync.log" 2>&1))"
+assert_contains "$(cat "$LLMCC_DIR/remote-sync.log")" "1 winner(s): added 1" "the pull's report in remote-sync.log"
 assert_eq "$(sqlite3 "$LLMCC_DIR/llmcc.db" "SELECT origin FROM winners")" "remote" "the winner arrived"
 note "the next build applies it"
 tuned_before=$(stat_counter compile.tuned)
