@@ -1,12 +1,17 @@
 // llmcc cache: share winners with a team (bundles now; remote stores in cache/remote/).
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 #include "cache/bundle/exporter.h"
 #include "cache/bundle/format.h"
 #include "cache/bundle/importer.h"
 #include "cache/bundle/signature.h"
+#include "cache/remote/circuit_breaker.h"
 #include "cache/remote/remote_store.h"
 #include "cache/remote/sync.h"
+#include "cache/remote/sync_files.h"
+#include "cache/remote/sync_lock.h"
 #include "cli/tool.h"
 #include "hwdetect/host.h"
 #include "util/fs.h"
@@ -21,9 +26,19 @@ int fail(const std::string& message) {
   return 1;
 }
 
+// LLMCC_TEST_HOST_FP and LLMCC_TEST_HW_CLASS let one machine play several
+// hosts in the sharing tests (tests/integration/cache_sync_hosts.sh); the
+// compile path never reads them.
 BundleProvenance this_host() {
   hw::HostInfo host = hw::detect_host();
-  return {host.fingerprint(), host.hw_class(), LLMCC_VERSION, now_unix()};
+  BundleProvenance p{host.fingerprint(), host.hw_class(), LLMCC_VERSION, now_unix()};
+  if (const char* fp = std::getenv("LLMCC_TEST_HOST_FP"); fp && *fp) {
+    p.host_fp = fp;
+  }
+  if (const char* c = std::getenv("LLMCC_TEST_HW_CLASS"); c && *c) {
+    p.hw_class = c;
+  }
+  return p;
 }
 
 void print_report(const MergeReport& r, bool json) {
@@ -49,6 +64,7 @@ struct RemoteArgs {
   std::string remote; // overrides the `remote` setting
   std::string hw_class;
   bool dry_run = false;
+  bool background = false;
 };
 
 // The stores to talk to: --remote, else the `remote` setting.
@@ -63,6 +79,10 @@ Expected<std::vector<RemoteSpec>> remote_specs(const ToolContext& ctx, const Rem
 }
 
 void print_outcome(const StoreOutcome& o, bool pull) {
+  if (o.skipped) {
+    fmt::print(stderr, "llmcc: warning: {}: {}\n", o.store, o.message);
+    return;
+  }
   if (o.failure != RemoteFailure::None) {
     fmt::print(stderr, "llmcc: warning: {}: {} ({}){}\n", o.store, o.message, to_string(o.failure),
                o.fell_back_to_read_only ? "; using it read-only from now on" : "");
@@ -189,7 +209,23 @@ void register_cache(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& ou
                    }
                    int failed = 0;
                    std::vector<StoreOutcome> all;
+                   // One sync at a time per cache directory; it guards the breaker's file too.
+                   const std::string dir = ctx.config().cache_dir();
+                   auto lock = SyncLock::acquire(dir, true);
+                   auto breaker = CircuitBreaker::load(dir + "/" + kBreakerFile);
                    for (const auto& spec : *specs) {
+                     const int64_t now = now_unix();
+                     if (breaker.is_read_only(spec.redacted(), now)) {
+                       StoreOutcome o;
+                       o.store = spec.redacted();
+                       o.skipped = true;
+                       o.message = fmt::format("refused a write; used read-only for another {} s: not pushed",
+                                               breaker.state(o.store).read_only_until - now);
+                       print_outcome(o, false);
+                       ++failed;
+                       all.push_back(std::move(o));
+                       continue;
+                     }
                      auto remote = open_remote_store(spec);
                      if (!remote) {
                        return fail(remote.error().message);
@@ -197,9 +233,11 @@ void register_cache(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& ou
                      for (auto& o : push_to_store(**remote, collected->bundle, team_key_from_env())) {
                        print_outcome(o, false);
                        failed += o.failure != RemoteFailure::None ? 1 : 0;
+                       breaker.record(o.store, o.failure, true, now_unix());
                        all.push_back(std::move(o));
                      }
                    }
+                   (void)breaker.save();
                    count(*store, all, false);
                    return failed ? 1 : 0;
                  }});
@@ -209,28 +247,55 @@ void register_cache(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& ou
   pull->add_option("--remote", la->remote, "store URL(s), overriding the `remote` setting");
   pull->add_option("--hw-class", la->hw_class, "pull this class instead of this host's");
   pull->add_flag("--dry-run", la->dry_run, "report what would change, change nothing");
+  pull->add_flag("--background", la->background,
+                 "the automatic sync the wrapper starts: exits at once when another sync runs, skips stores "
+                 "whose circuit breaker is open");
   out.push_back({pull, [&ctx, la] {
                    auto specs = remote_specs(ctx, *la);
                    if (!specs) {
-                     return fail(specs.error().message);
+                     return la->background ? 0 : fail(specs.error().message);
+                   }
+                   const std::string dir = ctx.config().cache_dir();
+                   auto lock = SyncLock::acquire(dir, !la->background);
+                   if (!lock && la->background) {
+                     return 0; // another process syncs now
+                   }
+                   if (la->background) {
+                     touch_sync_stamp(dir);
                    }
                    Store* store = ctx.store();
                    if (!store) {
-                     return 1;
+                     return la->background ? 0 : 1;
                    }
                    std::string hw_class = la->hw_class.empty() ? this_host().hw_class : la->hw_class;
                    MergeOptions options;
                    options.policy = safety_policy(ctx.config());
                    options.dry_run = la->dry_run;
+                   auto breaker = CircuitBreaker::load(dir + "/" + kBreakerFile);
                    std::vector<StoreOutcome> all;
                    for (const auto& spec : *specs) {
+                     const int64_t now = now_unix();
+                     if (la->background && breaker.is_open(spec.redacted(), now)) {
+                       StoreOutcome o;
+                       o.store = spec.redacted();
+                       o.skipped = true;
+                       const BreakerState& b = breaker.state(o.store);
+                       o.message = fmt::format(
+                           "circuit breaker open after {} failure(s) in a row: skipped for another {} s", b.failures,
+                           b.open_until - now);
+                       all.push_back(std::move(o));
+                       print_outcome(all.back(), true);
+                       continue;
+                     }
                      auto remote = open_remote_store(spec);
                      if (!remote) {
                        return fail(remote.error().message);
                      }
                      all.push_back(pull_from_store(**remote, *store, hw_class, options, team_key_from_env()));
+                     breaker.record(all.back().store, all.back().failure, false, now_unix());
                      print_outcome(all.back(), true);
                    }
+                   (void)breaker.save();
                    count(*store, all, true);
                    // A dead store never fails the build that runs this: warned about and counted.
                    return 0;

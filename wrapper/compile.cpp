@@ -20,6 +20,7 @@
 #include "wrapper/compiler_lookup.h"
 #include "wrapper/pipeline_route.h"
 #include "wrapper/profile_flags.h"
+#include "wrapper/remote_sync_trigger.h"
 #include "wrapper/trial_file.h"
 #include "wrapper/config_admission.h"
 #include "wrapper/config_lookup.h"
@@ -250,6 +251,8 @@ int run_compiler(const Invocation& inv) {
       log::warn("{}; compiling without the database", opened.error().message);
     }
   }
+  // After the open: the pull never races this compile's creation of the database.
+  maybe_start_remote_sync(config);
   Recorder recorder(store.get(), config.cache_dir() + "/spool");
   const bool capture = config.flag("capture");
 

@@ -6,8 +6,11 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
+#include <dirent.h>
 #include <fstream>
+#include <memory>
 #include <sys/stat.h>
 
 namespace llmcc {
@@ -53,6 +56,26 @@ public:
       return failure(path);
     }
     return {};
+  }
+
+  RemoteReply list(const std::string& prefix) override {
+    std::string dir = m_dir + "/" + prefix;
+    std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
+    if (!d) {
+      return errno == ENOENT ? RemoteReply{} : failure(dir);
+    }
+    RemoteReply r;
+    while (dirent* e = ::readdir(d.get())) {
+      // Temporary files of a write in progress ("<key>.tmp.<pid>.<rand>") are not plain names.
+      struct stat st {};
+      bool regular = e->d_type == DT_REG ||
+                     (e->d_type == DT_UNKNOWN && ::stat((dir + e->d_name).c_str(), &st) == 0 && S_ISREG(st.st_mode));
+      if (regular && is_plain_key_name(e->d_name) && r.keys.size() < kMaxRemoteListKeys) {
+        r.keys.push_back(prefix + e->d_name);
+      }
+    }
+    std::sort(r.keys.begin(), r.keys.end());
+    return r;
   }
 
 private:

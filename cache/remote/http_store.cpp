@@ -2,7 +2,9 @@
 
 #include <curl/curl.h>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <mutex>
 
@@ -61,6 +63,41 @@ public:
   RemoteReply get(const std::string& key) override { return request("GET", key, nullptr); }
   RemoteReply put(const std::string& key, std::string_view value) override { return request("PUT", key, &value); }
   RemoteReply remove(const std::string& key) override { return request("DELETE", key, nullptr); }
+
+  // The directory's index as nginx serves it with `autoindex on; autoindex_format json;`:
+  // [{"name":"...","type":"file",...},...]. A server without an index answers
+  // 403 or HTML: an error that says what to configure.
+  RemoteReply list(const std::string& prefix) override {
+    RemoteReply r = request("GET", prefix, nullptr);
+    if (r.failure == RemoteFailure::Denied) {
+      // nginx answers 403 for a directory it may not index.
+      r.message += " (listing a directory: the server needs autoindex on; autoindex_format json; there, see "
+                   "docs/sharing.md)";
+    }
+    if (!r.ok() || !r.body) {
+      return r;
+    }
+    auto index = nlohmann::json::parse(*r.body, nullptr, false);
+    if (index.is_discarded() || !index.is_array()) {
+      return {RemoteFailure::Error,
+              fmt::format("GET {}: unreadable listing (the server needs autoindex_format json there, see "
+                          "docs/sharing.md)",
+                          redact_url(m_base + "/" + prefix)),
+              std::nullopt};
+    }
+    RemoteReply out;
+    for (const auto& e : index) {
+      if (!e.is_object() || !e.contains("name") || !e["name"].is_string() || e.value("type", "") != "file") {
+        continue;
+      }
+      std::string name = e["name"].get<std::string>();
+      if (is_plain_key_name(name) && out.keys.size() < kMaxRemoteListKeys) {
+        out.keys.push_back(prefix + name);
+      }
+    }
+    std::sort(out.keys.begin(), out.keys.end());
+    return out;
+  }
 
 private:
   RemoteReply request(const char* method, const std::string& key, const std::string_view* upload) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <hiredis/hiredis.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
@@ -95,6 +96,57 @@ public:
   RemoteReply remove(const std::string& key) override {
     return command([&](redisContext* c) { return redisCommand(c, "DEL %b", key.data(), key.size()); },
                    [](redisReply*, RemoteReply&) {});
+  }
+
+  RemoteReply list(const std::string& prefix) override {
+    // SCAN, not KEYS: it never blocks a shared server. The prefix is a glob: escape it.
+    std::string pattern;
+    for (char c : prefix) {
+      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+        pattern += '\\';
+      }
+      pattern += c;
+    }
+    pattern += '*';
+    RemoteReply out;
+    std::string cursor = "0";
+    for (int round = 0; round < 10000; ++round) {
+      std::string next;
+      RemoteReply r = command(
+          [&](redisContext* c) {
+            return redisCommand(c, "SCAN %s MATCH %b COUNT 1000", cursor.c_str(), pattern.data(), pattern.size());
+          },
+          [&](redisReply* reply, RemoteReply& o) {
+            if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+                reply->element[0]->type != REDIS_REPLY_STRING || reply->element[1]->type != REDIS_REPLY_ARRAY) {
+              o = {RemoteFailure::Error, fmt::format("{}: SCAN: unexpected reply", m_spec.redacted()), std::nullopt};
+              return;
+            }
+            next.assign(reply->element[0]->str, static_cast<size_t>(reply->element[0]->len));
+            for (size_t i = 0; i < reply->element[1]->elements; ++i) {
+              const redisReply* k = reply->element[1]->element[i];
+              if (k->type != REDIS_REPLY_STRING) {
+                continue;
+              }
+              std::string key(k->str, static_cast<size_t>(k->len));
+              if (key.size() > prefix.size() && is_plain_key_name(std::string_view(key).substr(prefix.size())) &&
+                  out.keys.size() < kMaxRemoteListKeys) {
+                out.keys.push_back(std::move(key));
+              }
+            }
+          });
+      if (!r.ok()) {
+        return r;
+      }
+      cursor = next;
+      if (cursor == "0" || cursor.empty()) {
+        break;
+      }
+    }
+    // SCAN may return a key twice.
+    std::sort(out.keys.begin(), out.keys.end());
+    out.keys.erase(std::unique(out.keys.begin(), out.keys.end()), out.keys.end());
+    return out;
   }
 
 private:

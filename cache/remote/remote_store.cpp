@@ -89,8 +89,27 @@ std::string_view to_string(RemoteFailure f) {
   return name_of(names, f, "?");
 }
 
-std::string winners_key(const std::string& hw_class) {
-  return "llmcc/v1/" + replace_all(hw_class, "/", "+") + "/winners";
+std::string class_prefix(const std::string& hw_class) { return "llmcc/v1/" + replace_all(hw_class, "/", "+") + "/"; }
+
+std::string winners_key(const std::string& hw_class) { return class_prefix(hw_class) + "winners"; }
+
+std::string hosts_prefix(const std::string& hw_class) { return class_prefix(hw_class) + "hosts/"; }
+
+std::string host_key(const std::string& hw_class, const std::string& host_fp) {
+  return hosts_prefix(hw_class) + host_fp;
+}
+
+bool is_plain_key_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) {
+    return false;
+  }
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!ok) {
+      return false;
+    }
+  }
+  return true;
 }
 
 Expected<std::unique_ptr<RemoteStore>> open_remote_store(const RemoteSpec& spec) {

@@ -43,6 +43,7 @@ struct RemoteReply {
   RemoteFailure failure = RemoteFailure::None;
   std::string message;             // already redacted
   std::optional<std::string> body; // get: the value; none = a miss
+  std::vector<std::string> keys;   // list: full keys, sorted
   bool ok() const { return failure == RemoteFailure::None; }
 };
 
@@ -53,6 +54,10 @@ public:
   virtual RemoteReply get(const std::string& key) = 0;
   virtual RemoteReply put(const std::string& key, std::string_view value) = 0;
   virtual RemoteReply remove(const std::string& key) = 0;
+  // The keys one level below `prefix` (which ends in '/'): the per-host entries
+  // of a class. Names outside [A-Za-z0-9_-] are left out (temporary files,
+  // hostile names); a prefix nobody wrote to is ok() with no keys.
+  virtual RemoteReply list(const std::string& prefix) = 0;
   const RemoteSpec& spec() const { return m_spec; }
 
 protected:
@@ -66,7 +71,19 @@ Expected<std::unique_ptr<RemoteStore>> open_remote_store(const RemoteSpec& spec)
 // Keys carry the layout's version and the hardware class, so stores shared by
 // several llmcc versions and machine kinds never hand one the other's entries:
 // "llmcc/v1/<class with '/' as '+'>/winners".
+// The single-key layout of llmcc before per-host entries: still read by pull,
+// never written.
 std::string winners_key(const std::string& hw_class);
+// "llmcc/v1/<class>/": what a pull's provenance names.
+std::string class_prefix(const std::string& hw_class);
+// Each host writes only its own entry, so concurrent pushes never overwrite one
+// another: "llmcc/v1/<class>/hosts/" and ".../hosts/<host fingerprint>".
+std::string hosts_prefix(const std::string& hw_class);
+std::string host_key(const std::string& hw_class, const std::string& host_fp);
+// A key segment a store may hand back in a listing: [A-Za-z0-9_-]{1,64}.
+bool is_plain_key_name(std::string_view name);
+// Most per-host entries one pull reads for a class.
+inline constexpr size_t kMaxRemoteListKeys = 4096;
 
 // Largest value llmcc reads back from a store (a bundle's own limit).
 inline constexpr size_t kMaxRemoteValueBytes = 64u << 20;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 namespace llmcc {
@@ -72,7 +73,9 @@ std::vector<StoreOutcome> push_to_store(RemoteStore& store, const Bundle& local,
   for (const auto& [hw_class, ours] : by_class) {
     StoreOutcome o;
     o.store = store.spec().redacted();
-    const std::string key = winners_key(hw_class);
+    // Only this host's own entry is read and rewritten: another host's push at
+    // the same moment writes another key, so none can drop the other's winners.
+    const std::string key = host_key(hw_class, local.provenance.host_fp);
     if (store.spec().read_only) {
       o.message = "read-only: not pushed";
       out.push_back(o);
@@ -87,6 +90,8 @@ std::vector<StoreOutcome> push_to_store(RemoteStore& store, const Bundle& local,
     }
     Bundle merged = ours;
     if (got.body) {
+      // Our previous entry: winners this database no longer holds (a fresh
+      // LLMCC_DIR on the same host) stay served.
       auto theirs = decode_bundle(*got.body, team_key);
       if (theirs) {
         merged = merge_bundles(theirs->bundle, ours);
@@ -116,44 +121,131 @@ std::vector<StoreOutcome> push_to_store(RemoteStore& store, const Bundle& local,
   return out;
 }
 
+namespace {
+
+// The entries of one class in a store, each decoded and checked on its own (a
+// badly signed or garbled entry of one host costs only that host's winners).
+struct ClassEntries {
+  std::optional<DecodedBundle> merged;
+  std::vector<std::string> problems; // unreadable entries, winners of another class
+  RemoteReply failure;               // the store itself failed (then merged holds what came before)
+};
+
+void take_entry(ClassEntries& c, const std::string& key, const std::string& body, const std::string& hw_class,
+                const std::optional<std::string>& team_key) {
+  auto decoded = decode_bundle(body, team_key);
+  if (!decoded) {
+    c.problems.push_back(fmt::format("unreadable entry {}: {}", key, decoded.error().message));
+    return;
+  }
+  // An entry under this class's prefix holding another class's winners was
+  // written by a broken or hostile client: those winners are not ours to store.
+  int other = 0;
+  std::vector<nlohmann::json> kept;
+  for (auto& e : decoded->bundle.winners) {
+    if (e.is_object() && e.value("hw_class", "") == hw_class) {
+      kept.push_back(std::move(e));
+    } else {
+      ++other;
+    }
+  }
+  decoded->bundle.winners = std::move(kept);
+  if (other) {
+    c.problems.push_back(fmt::format("{}: dropped {} winner(s) of another hardware class", key, other));
+  }
+  if (!c.merged) {
+    c.merged = std::move(*decoded);
+    return;
+  }
+  Bundle both = merge_bundles(c.merged->bundle, decoded->bundle);
+  c.merged->bundle = std::move(both);
+  if (decoded->signature != c.merged->signature) {
+    c.merged->signature = SignatureState::Unsigned; // the weakest claim holds for the whole
+  }
+}
+
+ClassEntries read_class(RemoteStore& store, const std::string& hw_class, const std::optional<std::string>& team_key) {
+  ClassEntries c;
+  // The legacy single key first: a dead store costs one round trip, not two.
+  const std::string legacy = winners_key(hw_class);
+  RemoteReply got = store.get(legacy);
+  if (!got.ok()) {
+    c.failure = got;
+    return c;
+  }
+  if (got.body) {
+    take_entry(c, legacy, *got.body, hw_class, team_key);
+  }
+  RemoteReply listed = store.list(hosts_prefix(hw_class));
+  if (!listed.ok()) {
+    c.failure = listed;
+    return c;
+  }
+  for (const auto& key : listed.keys) {
+    got = store.get(key);
+    if (!got.ok()) {
+      c.failure = got;
+      return c;
+    }
+    if (got.body) {
+      take_entry(c, key, *got.body, hw_class, team_key);
+    }
+  }
+  return c;
+}
+
+} // namespace
+
 StoreOutcome pull_from_store(RemoteStore& store, Store& db, const std::string& hw_class, const MergeOptions& options,
                              const std::optional<std::string>& team_key) {
   StoreOutcome o;
   o.store = store.spec().redacted();
-  RemoteReply got = store.get(winners_key(hw_class));
-  if (!got.ok()) {
-    o.failure = got.failure;
-    o.message = got.message;
+  ClassEntries c = read_class(store, hw_class, team_key);
+  std::string problems;
+  for (const auto& p : c.problems) {
+    problems += (problems.empty() ? "" : "; ") + p;
+  }
+  if (!c.failure.ok()) {
+    o.failure = c.failure.failure;
+    o.message = problems.empty() ? c.failure.message : c.failure.message + "; " + problems;
     return o;
   }
-  if (!got.body) {
+  if (!c.merged) {
+    if (!problems.empty()) {
+      // Garbage or truncated in the store is a miss that says why, not a failure of the build.
+      o.failure = RemoteFailure::Error;
+      o.message = problems;
+      return o;
+    }
     o.message = "no winners for this hardware class";
     return o;
   }
-  auto decoded = decode_bundle(*got.body, team_key);
-  if (!decoded) {
-    // Garbage or truncated in the store is a miss that says why, not a failure of the build.
-    o.failure = RemoteFailure::Error;
-    o.message = "unreadable entry: " + decoded.error().message;
-    return o;
-  }
-  o.winners = static_cast<int>(decoded->bundle.winners.size());
+  o.winners = static_cast<int>(c.merged->bundle.winners.size());
   MergeOptions opts = options;
   opts.origin = "remote";
-  opts.from = o.store + "/" + winners_key(hw_class);
-  auto merged = merge_bundle(db, *decoded, opts);
+  opts.from = o.store + "/" + class_prefix(hw_class);
+  auto merged = merge_bundle(db, *c.merged, opts);
   if (!merged) {
     o.failure = RemoteFailure::Error;
     o.message = merged.error().message;
     return o;
   }
   o.merged = *merged;
+  if (!problems.empty()) {
+    // Some entries were good and merged; the bad ones are still a store error to count.
+    o.failure = RemoteFailure::Error;
+    o.message = problems;
+  }
   return o;
 }
 
 std::map<std::string, int64_t> remote_counters(const std::vector<StoreOutcome>& outcomes, bool pull) {
   std::map<std::string, int64_t> c;
   for (const auto& o : outcomes) {
+    if (o.skipped) {
+      ++c["remote.skipped"];
+      continue;
+    }
     switch (o.failure) {
     case RemoteFailure::None:
       if (pull) {

@@ -1,10 +1,13 @@
-// Push and pull: each hardware class's winners live under one key per store
-// (winners_key), as a bundle (cache/bundle/format.h, signed with the team key
-// when one is set). A push reads what the store holds, merges this database's
-// winners in (the better-evidenced one wins each TU, so no host loses
-// another's), and writes it back; a pull merges the store's bundle for this
-// host's class into the database like an import. A failing store is reported
-// and counted, never fatal to the other stores.
+// Push and pull: each host writes its winners of a class under its own key
+// (host_key: "llmcc/v1/<class>/hosts/<fingerprint>"), as a bundle
+// (cache/bundle/format.h, signed with the team key when one is set, so every
+// entry is signed on its own). A push rewrites only that key, merged with its
+// previous content, so two hosts pushing at once cannot lose each other's
+// winners. A pull lists the class's host keys (and reads the legacy single
+// key, winners_key), decodes each entry on its own, drops winners of another
+// class, merges them (the better-evidenced one wins each TU) and imports the
+// result like a bundle. A failing store is reported and counted, never fatal
+// to the other stores.
 #pragma once
 
 #include "cache/bundle/format.h"
@@ -24,6 +27,7 @@ struct StoreOutcome {
   std::string message;
   int winners = 0;            // push: entries written; pull: entries read
   bool fell_back_to_read_only = false;
+  bool skipped = false; // by the circuit breaker (cache/remote/circuit_breaker.h): not contacted
   std::optional<MergeReport> merged; // pull
 };
 
@@ -39,7 +43,7 @@ std::vector<StoreOutcome> push_to_store(RemoteStore& store, const Bundle& local,
 StoreOutcome pull_from_store(RemoteStore& store, Store& db, const std::string& hw_class, const MergeOptions& options,
                              const std::optional<std::string>& team_key);
 
-// Counter names for `llmcc stats`: remote.<hit|miss|error|timeout|denied>.
+// Counter names for `llmcc stats`: remote.<hit|miss|push|error|timeout|denied|skipped>.
 std::map<std::string, int64_t> remote_counters(const std::vector<StoreOutcome>& outcomes, bool pull);
 
 } // namespace llmcc

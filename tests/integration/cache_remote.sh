@@ -38,7 +38,7 @@ $user pid $1/nginx.pid; error_log stderr; events {}
 http { access_log off; client_body_temp_path $1/tmp;
   server { listen 127.0.0.1:$2;
     location / { root $1/store; dav_methods PUT DELETE; create_full_put_path on;
-                 client_max_body_size 16m; $3 } } }
+                 autoindex on; autoindex_format json; client_max_body_size 16m; $3 } } }
 CONF
   nginx -p "$1" -c "$1/nginx.conf" -e stderr -g 'daemon off;' 2>"$1/nginx.log" &
   echo $! >"$1/pid"
@@ -118,11 +118,20 @@ for remote in "$HTTP" "$REDIS" "$FILE"; do
   assert_not_contains "$explain" "hunter2" "explain redacts the password"
   if grep -q hunter2 "$LLMCC_DIR"/llmcc.db*; then fail "the password was stored in the database"; fi
 done
-# The key layout: format version and hardware class in the key.
-keyname="llmcc/v1/${class//\//+}/winners"
+# The key layout: format version, hardware class and the pushing host in the
+# key (each host writes only its own entry); the legacy single key is not written.
+keyname="llmcc/v1/${class//\//+}/hosts/$host"
 [[ -f "$WORK/nginx/store/llmcc/$keyname" ]] || fail "nginx store lacks $keyname"
 [[ -f "$WORK/shared/$keyname" ]] || fail "file store lacks $keyname"
 assert_eq "$(redis-cli -p "$REDIS_PORT" -n 3 exists "$keyname")" "1" "redis key $keyname"
+legacy="llmcc/v1/${class//\//+}/winners"
+[[ ! -e "$WORK/shared/$legacy" ]] || fail "push wrote the legacy key"
+# A store written by an older llmcc (one key per class) is still read.
+mkdir -p "$WORK/legacy/${legacy%/winners}"
+cp "$WORK/shared/$keyname" "$WORK/legacy/$legacy"
+fresh_db legacy
+out=$(llmcc cache pull --remote "file:$WORK/legacy" 2>&1)
+assert_contains "$out" "1 winner(s): added 1, replaced 0, skipped 0, rejected 0" "pull of the legacy layout"
 
 # Two hosts push to one store: neither loses the other's winner.
 cd "$WORK/a"
@@ -160,7 +169,7 @@ on_exit "kill $! 2>/dev/null"
 wait_for "garbage server" test -s "$WORK/fg.port"
 out=$(pull_fault "garbage entry" "http://127.0.0.1:$(cat "$WORK/fg.port")/x" remote.error)
 assert_contains "$out" "unreadable entry" "garbage is an unreadable entry"
-mkdir -p "$WORK/broken/${keyname%/winners}"
+mkdir -p "$WORK/broken/${keyname%/*}"
 head -c 100 "$WORK/shared/$keyname" >"$WORK/broken/$keyname"
 out=$(pull_fault "truncated entry" "file:$WORK/broken" remote.error)
 assert_contains "$out" "unreadable entry" "truncated entry"

@@ -1,0 +1,53 @@
+# Real stores for the sharing tests, sourced after common.bash: nginx (WebDAV,
+# with the JSON directory index per-host pulls list), redis-server, and the
+# fault server. Each is stopped when the test ends and waited for until it answers.
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# wait_for <label> <command...>: until the command succeeds (10 s at most).
+wait_for() {
+  local i
+  for i in $(seq 1 100); do
+    "${@:2}" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  fail "$1 did not start"
+}
+
+# start_nginx <dir> <port> [extra location rules]: the pid is in <dir>/pid.
+start_nginx() {
+  mkdir -p "$1/store" "$1/tmp"
+  # As root, nginx's workers would run as nobody, who cannot enter $WORK (mode 700).
+  local user=""
+  [[ $(id -u) == 0 ]] && user="user root;"
+  cat >"$1/nginx.conf" <<CONF
+$user pid $1/nginx.pid; error_log stderr; events {}
+http { access_log off; client_body_temp_path $1/tmp;
+  server { listen 127.0.0.1:$2;
+    location / { root $1/store; dav_methods PUT DELETE; create_full_put_path on;
+                 autoindex on; autoindex_format json; client_max_body_size 16m; ${3:-} } } }
+CONF
+  nginx -p "$1" -c "$1/nginx.conf" -e stderr -g 'daemon off;' 2>"$1/nginx.log" &
+  echo $! >"$1/pid"
+  on_exit "kill $(cat "$1/pid") 2>/dev/null"
+  wait_for nginx curl -s -o /dev/null "http://127.0.0.1:$2/"
+}
+
+# start_redis <port>: sets REDIS_PID.
+start_redis() {
+  redis-server --bind 127.0.0.1 --port "$1" --save '' --appendonly no >"$WORK/redis-$1.log" 2>&1 &
+  REDIS_PID=$!
+  on_exit "kill -CONT $REDIS_PID 2>/dev/null; kill $REDIS_PID 2>/dev/null"
+  wait_for redis redis-cli -p "$1" ping
+}
+
+# start_fault_server <name> <args...>: sets FAULT_PORT (tests/support/fault_store_server.py).
+# Not in $(...): the cleanup hook must be registered in the test's own shell.
+start_fault_server() {
+  local name=$1
+  shift
+  python3 "$LLMCC_SOURCE_DIR/tests/support/fault_store_server.py" "$@" >"$WORK/$name.port" 2>"$WORK/$name.log" &
+  on_exit "kill $! 2>/dev/null"
+  wait_for "$name server" test -s "$WORK/$name.port"
+  FAULT_PORT=$(cat "$WORK/$name.port")
+}
