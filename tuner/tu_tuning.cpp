@@ -95,6 +95,7 @@ private:
   std::string m_cand_copy;
   std::vector<Candidate> m_candidates;
   std::string m_profile; // the trained profile's hash, when PGO is on
+  std::string m_holdout_refusal; // why the holdout run refused the PGO winner, when it did
 };
 
 double TuTuning::score_of(const RunSample& s) const {
@@ -263,14 +264,19 @@ std::optional<size_t> TuTuning::choose(const std::vector<ConfirmedWin>& wins) {
   m_env.progress->clear();
   double ratio = runs.ok ? median(runs.base) / median(runs.cand) : 0;
   const bool keeps = runs.ok && ratio >= 1.0;
+  const std::string against = rival ? plain[*rival].cand.config.display() : "the plain build";
   m_summary.notes.push_back(fmt::format("{}: holdout {:.3f}x for {} against {}: {}", m_tu.source_rel, ratio,
-                                        wins[*chosen].cand.config.display(),
-                                        rival ? plain[*rival].cand.config.display() : "the plain build",
+                                        wins[*chosen].cand.config.display(), against,
                                         keeps ? "PGO kept" : (runs.ok ? "PGO dropped" : "holdout failed, PGO dropped")));
   m_env.progress->line(m_summary.notes.back());
   if (keeps) {
     return chosen;
   }
+  // Said in the TU's result too: with no plain winner, "not confirmed" would hide
+  // that the profile did win on the benchmark and lost only on the holdout input.
+  m_holdout_refusal = runs.ok ? fmt::format("the PGO winner was slower on the holdout input ({:.3f}x against {})",
+                                            ratio, against)
+                              : "the holdout run failed with the PGO winner: " + runs.detail;
   return rival ? std::optional<size_t>(plain_index[*rival]) : std::nullopt;
 }
 
@@ -460,7 +466,8 @@ void TuTuning::finish(const std::vector<ConfirmedWin>& wins) {
   std::optional<size_t> chosen = choose(wins);
   if (!chosen) {
     m_res.status = tune_stop_requested() ? TuStatus::Interrupted : TuStatus::NoGain;
-    m_res.reason = m_candidates.empty()
+    m_res.reason = !m_holdout_refusal.empty() ? m_holdout_refusal
+                   : m_candidates.empty()
                        ? (m_res.failed_trials == 0 ? "every candidate compiled to the baseline's code"
                                                    : "no candidate both compiled and passed verification")
                        : fmt::format("best candidate {:.3f}x was not confirmed as a real gain",
