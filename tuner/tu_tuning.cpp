@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <utility>
 
 #include "features/feature_cache.h"
 #include "features/neighbours.h"
@@ -31,6 +32,9 @@ namespace llmcc {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The operator of a candidate retried with a profile trained for its own flags.
+constexpr const char* kRetrainedOp = "pgo-retrain";
 
 std::string opt_level_of(const std::vector<std::string>& args) {
   std::string level;
@@ -69,8 +73,12 @@ private:
   }
   bool compute_key();
   bool measure_baseline();
+  TrainingSetup training_setup() const;
   // Trains this TU's profile; false (with a note) when PGO is not possible here.
   bool train();
+  // gcc: a profile holds for one set of early-pass flags. After `config` hit
+  // the coverage-mismatch trap, a profile trained with its own flags, or nullopt.
+  std::optional<std::string> retrain_for(const TuneConfig& config);
   // The winner among `wins`, PGO winners held out when they lose on the holdout run.
   std::optional<size_t> choose(const std::vector<ConfirmedWin>& wins);
   PlanningContext planning_context() const;
@@ -95,6 +103,7 @@ private:
   std::string m_cand_copy;
   std::vector<Candidate> m_candidates;
   std::string m_profile; // the trained profile's hash, when PGO is on
+  int m_retrains = 0;    // profiles trained for a candidate's own flags (gcc's coverage mismatch)
   std::string m_holdout_refusal; // why the holdout run refused the PGO winner, when it did
 };
 
@@ -196,9 +205,7 @@ bool TuTuning::measure_baseline() {
   return true;
 }
 
-bool TuTuning::train() {
-  m_env.progress->status(fmt::format("[{}] PGO: building instrumented and running the benchmark once...",
-                                     m_tu.source_rel));
+TrainingSetup TuTuning::training_setup() const {
   TrainingSetup t;
   t.driver = m_env.driver;
   t.measure = m_env.measure;
@@ -211,9 +218,16 @@ bool TuTuning::train() {
   t.cache_dir = m_env.cache_dir;
   t.program_files = m_env.program_files;
   t.copy = m_env.work_dir + "/train";
+  return t;
+}
+
+bool TuTuning::train() {
+  m_env.progress->status(fmt::format("[{}] PGO: building instrumented and running the benchmark once...",
+                                     m_tu.source_rel));
   // gcc: the profile holds for the early-pass flags it was made with, here the
-  // user's own; a candidate whose flags change them is marked profile_mismatch.
-  auto rec = train_profile(t, std::nullopt);
+  // user's own; a candidate whose flags change them is marked profile_mismatch
+  // and retried once with a profile of its own (retrain_for).
+  auto rec = train_profile(training_setup(), std::nullopt);
   m_env.progress->clear();
   if (!rec) {
     m_summary.notes.push_back(fmt::format("{}: PGO training failed, tuning without it: {}", m_tu.source_rel,
@@ -225,6 +239,29 @@ bool TuTuning::train() {
   m_env.progress->line(fmt::format("[{}] PGO: profile {} trained ({} bytes)", m_tu.source_rel,
                                    rec->hash.substr(0, 12), rec->size));
   return true;
+}
+
+std::optional<std::string> TuTuning::retrain_for(const TuneConfig& config) {
+  // Each retraining costs an instrumented build and a benchmark run.
+  constexpr int kMaxRetrains = 3;
+  if (m_retrains >= kMaxRetrains) {
+    return std::nullopt;
+  }
+  ++m_retrains;
+  TuneConfig plain = config;
+  plain.pgo.clear();
+  m_env.progress->status(fmt::format("[{}] PGO: training again with {}...", m_tu.source_rel, plain.display()));
+  auto rec = train_profile(training_setup(), plain);
+  m_env.progress->clear();
+  if (!rec) {
+    m_summary.notes.push_back(fmt::format("{}: PGO training with {} failed: {}", m_tu.source_rel, plain.display(),
+                                          rec.error().message.substr(0, 500)));
+    m_env.progress->line(m_summary.notes.back());
+    return std::nullopt;
+  }
+  m_env.progress->line(fmt::format("[{}] PGO: profile {} trained with {} ({} bytes)", m_tu.source_rel,
+                                   rec->hash.substr(0, 12), plain.display(), rec->size));
+  return rec->hash;
 }
 
 std::optional<size_t> TuTuning::choose(const std::vector<ConfirmedWin>& wins) {
@@ -356,8 +393,14 @@ bool TuTuning::screen_all(Planner& planner, std::vector<TrialOutcome> history) {
   Screening screening(std::move(setup));
   auto started = Clock::now();
 
+  std::optional<Proposal> retry; // a profile_mismatch candidate with a profile trained for its flags
   while (!count.spent() && !tune_stop_requested() && !m_env.out_of_time()) {
-    auto proposals = planner.propose(1);
+    std::vector<Proposal> proposals;
+    if (retry) {
+      proposals.push_back(*std::exchange(retry, std::nullopt));
+    } else {
+      proposals = planner.propose(1);
+    }
     if (proposals.empty()) {
       m_env.progress->line(fmt::format("[{}] the planner has nothing more to propose", m_tu.source_rel));
       break;
@@ -386,6 +429,14 @@ bool TuTuning::screen_all(Planner& planner, std::vector<TrialOutcome> history) {
     }
     record(p, out, s, planner.name());
     planner.observe(out);
+    if (out.verdict == Verdict::ProfileMismatch && p.op != kRetrainedOp) {
+      if (auto hash = retrain_for(p.config)) {
+        retry = p;
+        retry->config.pgo = *hash;
+        retry->op = kRetrainedOp;
+        retry->rationale = "the same flags with a profile trained with them (gcc's coverage mismatch)";
+      }
+    }
     double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
     double eta = done > 0 ? elapsed / done * (m_budget - done) : 0;
     m_env.progress->trial({m_tu.source_rel, done, m_budget, std::string(to_string(out.verdict)), out.speedup, best,
