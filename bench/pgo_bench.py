@@ -85,7 +85,7 @@ def tuned(d, binary, bench, cc, llmcc_bin, budget, pgo):
         cmd.append("--pgo")
     out = run(cmd, cwd=d, env=env).stdout
     summary = json.loads(out)
-    return {t["source_rel"]: t.get("config", "") or t.get("status") for t in summary.get("tus", [])}
+    return {t["source"]: t.get("config", "") or t.get("status") for t in summary.get("tus", [])}
 
 
 def cpu_time(binary_dir, bench):

@@ -148,6 +148,10 @@ void register_cache(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& ou
                      fmt::print("left out {} winner(s) whose compiler this database does not know\n",
                                 collected->without_compiler);
                    }
+                   if (collected->without_profile) {
+                     fmt::print("left out {} PGO winner(s) whose profile cannot travel with them\n",
+                                collected->without_profile);
+                   }
                    return 0;
                  }});
 
@@ -170,6 +174,7 @@ void register_cache(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& ou
                    options.from = fs::real_path(ia->input);
                    options.policy = safety_policy(ctx.config());
                    options.dry_run = ia->dry_run;
+                   options.cache_dir = ctx.config().cache_dir();
                    const auto& p = decoded->bundle.provenance;
                    if (!ia->json) {
                      fmt::print("{}: {} winner(s) from host {} ({}), llmcc {}, {}\n", ia->input,
@@ -271,6 +276,7 @@ void register_cache(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& ou
                    MergeOptions options;
                    options.policy = safety_policy(ctx.config());
                    options.dry_run = la->dry_run;
+                   options.cache_dir = ctx.config().cache_dir();
                    auto breaker = CircuitBreaker::load(dir + "/" + kBreakerFile);
                    std::vector<StoreOutcome> all;
                    for (const auto& spec : *specs) {

@@ -14,7 +14,9 @@ constexpr double kRaceLoss = 1.25;
 AbMeasure::AbMeasure(std::vector<std::string> program_files, BenchSpec bench, Objective objective)
     : m_files(std::move(program_files)), m_bench(std::move(bench)), m_objective(objective) {}
 
-RunSample AbMeasure::run_with(const std::string& copy) const {
+RunSample AbMeasure::run_with(const std::string& copy) const { return run_with(copy, {}); }
+
+RunSample AbMeasure::run_with(const std::string& copy, const std::map<std::string, std::string>& env) const {
   if (Status s = install_program(copy, m_files); !s) {
     RunSample r;
     r.failure = s.message();
@@ -22,6 +24,9 @@ RunSample AbMeasure::run_with(const std::string& copy) const {
   }
   BenchSpec spec = m_bench;
   spec.timeout_sec = m_run_timeout;
+  for (const auto& [name, value] : env) {
+    spec.env[name] = value;
+  }
   return run_benchmark(spec, m_objective);
 }
 

@@ -9,6 +9,7 @@
 #include "tuner/objective.h"
 #include "tuner/verification.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,8 @@ public:
 
   // Runs the benchmark once with the saved program `copy` installed (binary_install.h).
   RunSample run_with(const std::string& copy) const;
+  // The same with `env` added to the benchmark's environment (PGO training: where its profile goes).
+  RunSample run_with(const std::string& copy, const std::map<std::string, std::string>& env) const;
   // What candidate outputs are compared with (the baseline's), and how.
   void set_reference(std::string output, OutputPolicy policy);
   void set_run_timeout(double seconds) { m_run_timeout = seconds; }

@@ -14,6 +14,7 @@
 #include "util/hash.h"
 #include "util/process.h"
 #include "util/strings.h"
+#include "wrapper/profile_flags.h"
 
 namespace llmcc {
 
@@ -135,7 +136,7 @@ Expected<ProfileRecord> train_profile(const TrainingSetup& s, const std::optiona
   if (Status st = save_program(s.program_files, s.copy); !st) {
     return Error{st.message()};
   }
-  RunSample run = s.measure->run_with(s.copy);
+  RunSample run = s.measure->run_with(s.copy, instrument_run_env(s.compiler.family, dir.path()));
   if (!run.ok) {
     return Error{"the training run failed: " + run.failure};
   }

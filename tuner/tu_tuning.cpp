@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <utility>
 
 #include "features/feature_cache.h"
 #include "features/neighbours.h"
@@ -31,6 +32,9 @@ namespace llmcc {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The operator of a candidate retried with a profile trained for its own flags.
+constexpr const char* kRetrainedOp = "pgo-retrain";
 
 std::string opt_level_of(const std::vector<std::string>& args) {
   std::string level;
@@ -69,8 +73,12 @@ private:
   }
   bool compute_key();
   bool measure_baseline();
+  TrainingSetup training_setup() const;
   // Trains this TU's profile; false (with a note) when PGO is not possible here.
   bool train();
+  // gcc: a profile holds for one set of early-pass flags. After `config` hit
+  // the coverage-mismatch trap, a profile trained with its own flags, or nullopt.
+  std::optional<std::string> retrain_for(const TuneConfig& config);
   // The winner among `wins`, PGO winners held out when they lose on the holdout run.
   std::optional<size_t> choose(const std::vector<ConfirmedWin>& wins);
   PlanningContext planning_context() const;
@@ -95,6 +103,8 @@ private:
   std::string m_cand_copy;
   std::vector<Candidate> m_candidates;
   std::string m_profile; // the trained profile's hash, when PGO is on
+  int m_retrains = 0;    // profiles trained for a candidate's own flags (gcc's coverage mismatch)
+  std::string m_holdout_refusal; // why the holdout run refused the PGO winner, when it did
 };
 
 double TuTuning::score_of(const RunSample& s) const {
@@ -195,9 +205,7 @@ bool TuTuning::measure_baseline() {
   return true;
 }
 
-bool TuTuning::train() {
-  m_env.progress->status(fmt::format("[{}] PGO: building instrumented and running the benchmark once...",
-                                     m_tu.source_rel));
+TrainingSetup TuTuning::training_setup() const {
   TrainingSetup t;
   t.driver = m_env.driver;
   t.measure = m_env.measure;
@@ -210,9 +218,16 @@ bool TuTuning::train() {
   t.cache_dir = m_env.cache_dir;
   t.program_files = m_env.program_files;
   t.copy = m_env.work_dir + "/train";
+  return t;
+}
+
+bool TuTuning::train() {
+  m_env.progress->status(fmt::format("[{}] PGO: building instrumented and running the benchmark once...",
+                                     m_tu.source_rel));
   // gcc: the profile holds for the early-pass flags it was made with, here the
-  // user's own; a candidate whose flags change them is marked profile_mismatch.
-  auto rec = train_profile(t, std::nullopt);
+  // user's own; a candidate whose flags change them is marked profile_mismatch
+  // and retried once with a profile of its own (retrain_for).
+  auto rec = train_profile(training_setup(), std::nullopt);
   m_env.progress->clear();
   if (!rec) {
     m_summary.notes.push_back(fmt::format("{}: PGO training failed, tuning without it: {}", m_tu.source_rel,
@@ -224,6 +239,29 @@ bool TuTuning::train() {
   m_env.progress->line(fmt::format("[{}] PGO: profile {} trained ({} bytes)", m_tu.source_rel,
                                    rec->hash.substr(0, 12), rec->size));
   return true;
+}
+
+std::optional<std::string> TuTuning::retrain_for(const TuneConfig& config) {
+  // Each retraining costs an instrumented build and a benchmark run.
+  constexpr int kMaxRetrains = 3;
+  if (m_retrains >= kMaxRetrains) {
+    return std::nullopt;
+  }
+  ++m_retrains;
+  TuneConfig plain = config;
+  plain.pgo.clear();
+  m_env.progress->status(fmt::format("[{}] PGO: training again with {}...", m_tu.source_rel, plain.display()));
+  auto rec = train_profile(training_setup(), plain);
+  m_env.progress->clear();
+  if (!rec) {
+    m_summary.notes.push_back(fmt::format("{}: PGO training with {} failed: {}", m_tu.source_rel, plain.display(),
+                                          rec.error().message.substr(0, 500)));
+    m_env.progress->line(m_summary.notes.back());
+    return std::nullopt;
+  }
+  m_env.progress->line(fmt::format("[{}] PGO: profile {} trained with {} ({} bytes)", m_tu.source_rel,
+                                   rec->hash.substr(0, 12), plain.display(), rec->size));
+  return rec->hash;
 }
 
 std::optional<size_t> TuTuning::choose(const std::vector<ConfirmedWin>& wins) {
@@ -263,14 +301,19 @@ std::optional<size_t> TuTuning::choose(const std::vector<ConfirmedWin>& wins) {
   m_env.progress->clear();
   double ratio = runs.ok ? median(runs.base) / median(runs.cand) : 0;
   const bool keeps = runs.ok && ratio >= 1.0;
+  const std::string against = rival ? plain[*rival].cand.config.display() : "the plain build";
   m_summary.notes.push_back(fmt::format("{}: holdout {:.3f}x for {} against {}: {}", m_tu.source_rel, ratio,
-                                        wins[*chosen].cand.config.display(),
-                                        rival ? plain[*rival].cand.config.display() : "the plain build",
+                                        wins[*chosen].cand.config.display(), against,
                                         keeps ? "PGO kept" : (runs.ok ? "PGO dropped" : "holdout failed, PGO dropped")));
   m_env.progress->line(m_summary.notes.back());
   if (keeps) {
     return chosen;
   }
+  // Said in the TU's result too: with no plain winner, "not confirmed" would hide
+  // that the profile did win on the benchmark and lost only on the holdout input.
+  m_holdout_refusal = runs.ok ? fmt::format("the PGO winner was slower on the holdout input ({:.3f}x against {})",
+                                            ratio, against)
+                              : "the holdout run failed with the PGO winner: " + runs.detail;
   return rival ? std::optional<size_t>(plain_index[*rival]) : std::nullopt;
 }
 
@@ -350,8 +393,14 @@ bool TuTuning::screen_all(Planner& planner, std::vector<TrialOutcome> history) {
   Screening screening(std::move(setup));
   auto started = Clock::now();
 
+  std::optional<Proposal> retry; // a profile_mismatch candidate with a profile trained for its flags
   while (!count.spent() && !tune_stop_requested() && !m_env.out_of_time()) {
-    auto proposals = planner.propose(1);
+    std::vector<Proposal> proposals;
+    if (retry) {
+      proposals.push_back(*std::exchange(retry, std::nullopt));
+    } else {
+      proposals = planner.propose(1);
+    }
     if (proposals.empty()) {
       m_env.progress->line(fmt::format("[{}] the planner has nothing more to propose", m_tu.source_rel));
       break;
@@ -380,6 +429,14 @@ bool TuTuning::screen_all(Planner& planner, std::vector<TrialOutcome> history) {
     }
     record(p, out, s, planner.name());
     planner.observe(out);
+    if (out.verdict == Verdict::ProfileMismatch && p.op != kRetrainedOp) {
+      if (auto hash = retrain_for(p.config)) {
+        retry = p;
+        retry->config.pgo = *hash;
+        retry->op = kRetrainedOp;
+        retry->rationale = "the same flags with a profile trained with them (gcc's coverage mismatch)";
+      }
+    }
     double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
     double eta = done > 0 ? elapsed / done * (m_budget - done) : 0;
     m_env.progress->trial({m_tu.source_rel, done, m_budget, std::string(to_string(out.verdict)), out.speedup, best,
@@ -460,7 +517,8 @@ void TuTuning::finish(const std::vector<ConfirmedWin>& wins) {
   std::optional<size_t> chosen = choose(wins);
   if (!chosen) {
     m_res.status = tune_stop_requested() ? TuStatus::Interrupted : TuStatus::NoGain;
-    m_res.reason = m_candidates.empty()
+    m_res.reason = !m_holdout_refusal.empty() ? m_holdout_refusal
+                   : m_candidates.empty()
                        ? (m_res.failed_trials == 0 ? "every candidate compiled to the baseline's code"
                                                    : "no candidate both compiled and passed verification")
                        : fmt::format("best candidate {:.3f}x was not confirmed as a real gain",

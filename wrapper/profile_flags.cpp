@@ -20,6 +20,14 @@ std::vector<std::string> instrument_compile_flags(CompilerFamily family, const s
   return {"-fprofile-instr-generate=" + dir + "/llmcc-%p.profraw", "-fprofile-update=atomic"};
 }
 
+std::map<std::string, std::string> instrument_run_env(CompilerFamily family, const std::string& dir) {
+  if (family == CompilerFamily::Gcc) {
+    // libgcov ignores an empty prefix, and strips only with a prefix.
+    return {{"GCOV_PREFIX", ""}, {"GCOV_PREFIX_STRIP", "0"}};
+  }
+  return {{"LLVM_PROFILE_FILE", dir + "/llmcc-%p.profraw"}};
+}
+
 std::vector<std::string> instrument_link_flags(CompilerFamily family) {
   if (family == CompilerFamily::Gcc) {
     return {"-fprofile-generate"};

@@ -5,6 +5,7 @@
 
 #include "flags/compiler_family.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,11 @@ class Store;
 std::vector<std::string> instrument_compile_flags(CompilerFamily family, const std::string& dir);
 // The link of an instrumented program: the profiling runtime.
 std::vector<std::string> instrument_link_flags(CompilerFamily family);
+// The environment of the training run. The profiling runtimes obey variables a
+// user may have set for their own profiling (LLVM_PROFILE_FILE beats the path
+// compiled in; GCOV_PREFIX moves .gcda files): overridden, so that training
+// writes only under `dir`, and a user's own profile files are left alone.
+std::map<std::string, std::string> instrument_run_env(CompilerFamily family, const std::string& dir);
 
 struct ProfileUse {
   enum class Outcome { Applied, Missing, Stale };

@@ -1,5 +1,7 @@
 #include "cache/bundle/exporter.h"
 
+#include "cache/bundle/profile_entry.h"
+
 #include "util/fs.h"
 #include "util/strings.h"
 
@@ -82,7 +84,16 @@ Expected<ExportResult> collect_bundle(Store& store, const ExportFilter& filter, 
       }
       w.trials = *n;
     }
-    out.bundle.winners.push_back(winner_entry(w));
+    nlohmann::json entry = winner_entry(w);
+    auto with_profile = add_bundle_profile(store, w, entry);
+    if (!with_profile) {
+      return Error{with_profile.error()};
+    }
+    if (!*with_profile) {
+      ++out.without_profile;
+      continue;
+    }
+    out.bundle.winners.push_back(std::move(entry));
   }
   return out;
 }

@@ -20,6 +20,9 @@ struct ExportResult {
   // Winners left out because this database does not know their compiler (the
   // receiver could not check their configs against the right allow-list).
   int without_compiler = 0;
+  // PGO winners left out because their profile cannot travel with them (not
+  // in this state directory, altered, or over kMaxBundleProfileBytes).
+  int without_profile = 0;
 };
 
 Expected<ExportResult> collect_bundle(Store& store, const ExportFilter& filter, const BundleProvenance& provenance);

@@ -1,5 +1,7 @@
 #include "cache/bundle/importer.h"
 
+#include "cache/bundle/profile_entry.h"
+
 #include "util/enum_names.h"
 #include "util/fs.h"
 #include "util/strings.h"
@@ -79,6 +81,15 @@ std::string printable_name(const std::string& s) {
     out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
   }
   return out;
+}
+
+CompilerFamily family_of(const Bundle& b, const std::string& compiler_id) {
+  for (const auto& c : b.compilers) {
+    if (c.id == compiler_id) {
+      return c.family;
+    }
+  }
+  return CompilerFamily::Unknown;
 }
 
 EntryCheck reject(std::string category, std::string detail) {
@@ -209,6 +220,19 @@ Expected<MergeReport> merge_bundle(Store& store, const DecodedBundle& decoded, c
             continue;
           }
           WinnerRecord w = std::move(*check.winner);
+          std::optional<BundleProfile> profile;
+          if (w.config.uses_profile()) {
+            std::string why = options.cache_dir.empty() ? "no state directory to keep its profile in" : "";
+            if (why.empty()) {
+              profile = bundle_profile_of(entry, w, family_of(b, w.compiler_id), &why);
+            }
+            if (!profile) {
+              ++report.rejected;
+              note(MergeOutcome::Rejected, w.source_rel, "bad profile: " + why, &report.rejected_by_reason,
+                   "bad profile");
+              continue;
+            }
+          }
           w.origin = options.origin;
           w.provenance = provenance.dump();
           auto existing = store.find_winner_by_key(w.tu_key, w.compiler_id, w.host_fp, w.objective);
@@ -235,6 +259,11 @@ Expected<MergeReport> merge_bundle(Store& store, const DecodedBundle& decoded, c
             outcome = MergeOutcome::Replaced;
             reason = fmt::format("{} (lower bound {:.3f}x) replaced by {} (lower bound {:.3f}x)", old.config.display(),
                                  old.speedup_low, w.config.display(), w.speedup_low);
+          }
+          if (profile && !options.dry_run) {
+            if (Status put = store_bundle_profile(store, options.cache_dir, w.tu_key, *profile); !put) {
+              return put;
+            }
           }
           if (Status put = store.put_winner(w); !put) {
             return put;

@@ -36,6 +36,7 @@ struct MergeOptions {
   std::string from;              // the file or (redacted) store URL, for provenance
   SafetyPolicy policy;
   bool dry_run = false;
+  std::string cache_dir; // llmcc's state directory: where the profiles of PGO winners are stored
 };
 
 // Why an entry cannot be stored (empty: it can), with the record it parses to.

@@ -5,7 +5,8 @@
 # through the wrapper applies the profile from llmcc's state directory. No
 # profile file is ever left in the source or build tree; a source edit makes
 # the profile stale (dropped and counted); without llvm-profdata, clang tunes
-# without PGO and says so once; gcc's coverage-mismatch trap marks the trial.
+# without PGO and says so once; gcc's coverage-mismatch trap marks the trial,
+# and the candidate is measured again with a profile trained with its flags.
 source "$(dirname "$0")/lib/common.bash"
 require valgrind sqlite3 make
 DATA="$LLMCC_SOURCE_DIR/tests/integration/data/pgo-branchy"
@@ -123,5 +124,39 @@ SH
                        AND COALESCE(detail, '') != 'same object code as an earlier candidate'")
   assert_eq "$n" "8" "the session spent its budget"
   no_profile_files mismatch "after the mismatch"
+fi
+if command -v gcc >/dev/null; then
+  note "gcc: a profile holds for one set of early-pass flags: the mismatching twin is trained again with its own"
+  DATA="$LLMCC_SOURCE_DIR/tests/integration/data/pgo-early"
+  new_project early
+  export LLMCC_CC=gcc
+  run_quiet make -s CC=llmcc
+  want=$(./prog 200000)
+  tune --budget 6 --pgo
+  db="$LLMCC_DIR/llmcc.db"
+  # PGO alone, the first trial, uses the profile trained with the user's flags.
+  first=$(sqlite3 "$db" "SELECT json_extract(c.json, '$.pgo') FROM trials t JOIN configs c ON c.id = t.config_id
+                         ORDER BY t.id LIMIT 1")
+  assert_eq "$(sqlite3 "$db" "SELECT COUNT(*) FROM profiles")" "2" "two profiles"
+  second=$(sqlite3 "$db" "SELECT hash FROM profiles WHERE hash != '$first'")
+  [[ -n $second ]] || fail "no second profile: $(sqlite3 "$db" "SELECT operator, verdict FROM trials")"
+  trials() { sqlite3 "$db" "SELECT t.operator || ' ' || t.verdict || ' ' || json_extract(c.json, '$.pgo') FROM trials t
+                            JOIN configs c ON c.id = t.config_id WHERE c.json LIKE '%\"-O3\"%' AND c.json LIKE '%pgo%'
+                            AND t.planner != 'confirm' ORDER BY t.id"; }
+  # Real gcc 12: -O3 inlines `helper` early where -O2 does not.
+  assert_eq "$(trials)" "pgo profile_mismatch $first
+pgo-retrain ok $second" "the -O3 twin is marked, then measured with a profile trained at -O3"
+  assert_contains "$(sqlite3 "$db" "SELECT detail FROM trials WHERE verdict = 'profile_mismatch'")" \
+    "[-Werror=coverage-mismatch]" "the trial keeps gcc's message"
+  assert_eq "$(sqlite3 "$db" "SELECT COUNT(*) FROM trials WHERE verdict = 'compile_error'")" "0" "not a compile error"
+  assert_eq "$(sqlite3 "$db" "SELECT state FROM sessions")" "done" "the session finished"
+  winner=$(llmcc winners --json | python3 -c 'import json,sys; w=json.load(sys.stdin)[0]["config"]; print(w["opt"], w.get("pgo", ""))')
+  assert_eq "$winner" "-O3 $second" "the winner is -O3 with the profile trained at -O3"
+  rm -f kern.o prog
+  before=$(stat_counter pgo.applied)
+  run_quiet make -s CC=llmcc
+  assert_eq "$(stat_counter pgo.applied)" "$((before + 1))" "the rebuild used the -O3 profile"
+  assert_eq "$(./prog 200000)" "$want" "the program is right"
+  no_profile_files early "after retraining"
 fi
 pass "profile-guided tuning"
