@@ -465,7 +465,7 @@ TEST(TuningDatabase, CompilePathNeverOpensIt) {
   auto id = (*s)->create_session("/b", nlohmann::json::object());
   ASSERT_FALSE(id.ok());
   EXPECT_EQ(id.error().message,
-            "tuning database " + d.path() + "/llmcc.tuning.db: file is not a database");
+            "tuning database " + d.path() + "/llmcc.tuning.db: file is not a database (code 26)");
   Status again = (*s)->open_tuning();
   EXPECT_EQ(again.message(), id.error().message);
   std::ifstream in(d.path() + "/llmcc.tuning.db");
