@@ -82,6 +82,7 @@ def tune(d, env, budget, seed, objective):
         raise RuntimeError(f"tune failed: {p.stderr[-2000:]}")
     summary = json.loads(p.stdout)
     db = sqlite3.connect(os.path.join(env["LLMCC_DIR"], "llmcc.db"))
+    db.execute("ATTACH ? AS tuning", (os.path.join(env["LLMCC_DIR"], "llmcc.tuning.db"),))  # trials live there
     rows = db.execute("SELECT t.verdict, t.speedup, c.canonical, t.detail FROM trials t JOIN configs c"
                       " ON c.id=t.config_id WHERE t.session_id=? AND t.planner != 'confirm' ORDER BY t.id",
                       (summary["session"],)).fetchall()

@@ -71,6 +71,7 @@ def tune(workdir, env, planner, budget, seed):
         raise RuntimeError(f"tune failed: {p.stderr[-2000:]}")
     summary = json.loads(p.stdout)
     db = sqlite3.connect(os.path.join(env["LLMCC_DIR"], "llmcc.db"))
+    db.execute("ATTACH ? AS tuning", (os.path.join(env["LLMCC_DIR"], "llmcc.tuning.db"),))  # trials live there
     rows = db.execute("SELECT verdict, detail, speedup, operator FROM trials WHERE session_id=? "
                       "AND planner != 'confirm' ORDER BY id", (summary["session"],)).fetchall()
     # Which operator (seed, explore, a bandit operator) each trial came from: what

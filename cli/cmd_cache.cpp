@@ -116,8 +116,9 @@ struct ImportArgs {
 } // namespace
 
 void register_cache(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out) {
-  auto* cmd = app.add_subcommand("cache", "share winners: export/import bundles, push/pull remote stores (docs/sharing.md)");
+  auto* cmd = app.add_subcommand("cache", "share winners: export/import bundles, push/pull remote stores; stats, gc, clear, vacuum (docs/sharing.md)");
   cmd->require_subcommand(1);
+  register_cache_hygiene(*cmd, ctx, out); // stats, gc, clear, vacuum (cli/cmd_cache_hygiene.cpp)
 
   auto* exp = cmd->add_subcommand("export", "write winners, their evidence and provenance to a bundle file");
   auto ea = std::make_shared<ExportArgs>();

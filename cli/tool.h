@@ -45,6 +45,8 @@ void register_winners(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& 
 void register_extensions(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out);
 
 void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out);
+// The hygiene subcommands under `llmcc cache` (cli/cmd_cache_hygiene.cpp).
+void register_cache_hygiene(CLI::App& cache, ToolContext& ctx, std::vector<Subcommand>& out);
 void register_cmake_import(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out);
 
 // The planners behind `llmcc tune --planner NAME`, and the default name. Every LLM

@@ -6,7 +6,7 @@ set -euo pipefail
 
 LLMCC_PACKAGES=(
   build-essential cmake ninja-build make pkg-config git
-  gcc g++ clang clang-14 llvm-14 llvm-14-dev gcc-12-plugin-dev
+  gcc g++ clang clang-14 llvm-14 llvm-14-dev gcc-12-plugin-dev libclang-rt-14-dev
   nlohmann-json3-dev libcurl4-openssl-dev libcli11-dev libfmt-dev libxxhash-dev
   libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
   libzstd-dev libssl-dev libhiredis-dev nginx redis-server

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 
@@ -229,6 +230,13 @@ Status Session::open_session_row() {
     return Error{id.error()};
   }
   m_summary.session_id = *id;
+  // The database must not grow without bound, and compiles never prune: each new
+  // session drops the trial history beyond the newest `trial_history` sessions.
+  const int64_t keep = std::max<int64_t>(1, std::strtoll(m_config.str("trial_history").c_str(), nullptr, 10));
+  if (auto pruned = m_store.keep_newest_sessions(keep); pruned && pruned->sessions > 0) {
+    m_progress.line(fmt::format("dropped the trial history of {} old session(s) ({} trials; trial_history = {})",
+                                pruned->sessions, pruned->trials, keep));
+  }
   return {};
 }
 

@@ -96,14 +96,70 @@ ALTER TABLE tus ADD COLUMN feature_schema INTEGER;
 ALTER TABLE winners ADD COLUMN provenance TEXT NOT NULL DEFAULT '';
 ALTER TABLE winners ADD COLUMN trials INTEGER NOT NULL DEFAULT 0;
 )sql",
+      // 6 -> 7: the tuner's tables move to the tuning database (attached), which
+      // the compile path never opens: every compile parses the schema of the
+      // file it opens, and it reads only commands, stats, compilers, configs and
+      // winners. OR IGNORE keeps ids, so a move interrupted between the two
+      // files' commits is redone without duplicates. Trials go before sessions
+      // (dropping sessions would cascade to them).
+      R"sql(
+INSERT OR IGNORE INTO tuning.sessions SELECT * FROM main.sessions;
+INSERT OR IGNORE INTO tuning.trials SELECT * FROM main.trials;
+INSERT OR IGNORE INTO tuning.llm_cache SELECT * FROM main.llm_cache;
+INSERT OR IGNORE INTO tuning.profiles SELECT * FROM main.profiles;
+INSERT OR IGNORE INTO tuning.hosts SELECT * FROM main.hosts;
+INSERT OR IGNORE INTO tuning.native_targets SELECT * FROM main.native_targets;
+DROP TABLE main.trials;
+DROP TABLE main.sessions;
+DROP TABLE main.llm_cache;
+DROP TABLE main.profiles;
+DROP TABLE main.hosts;
+DROP TABLE main.native_targets;
+)sql",
   };
   return steps;
 }
 
-} // namespace
+// The tuning database's steps, as migrations() above. Version 1 holds the tables
+// as they were at main version 6, columns in the same order (the move copies
+// them with SELECT *); a trial's config_id refers to main.configs, which SQLite
+// cannot enforce across files, so that reference is by convention.
+const std::vector<const char*>& tuning_migrations() {
+  static const std::vector<const char*> steps = {
+      // 0 -> 1
+      R"sql(
+CREATE TABLE tuning.hosts(
+  fingerprint TEXT PRIMARY KEY, hw_class TEXT NOT NULL, info_json TEXT NOT NULL,
+  first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL);
+CREATE TABLE tuning.native_targets(
+  compiler_id TEXT NOT NULL, host_fp TEXT NOT NULL, json TEXT NOT NULL,
+  PRIMARY KEY(compiler_id, host_fp));
+CREATE TABLE tuning.sessions(
+  id INTEGER PRIMARY KEY, state TEXT NOT NULL, build_dir TEXT NOT NULL, args_json TEXT NOT NULL,
+  summary_json TEXT, created INTEGER NOT NULL, updated INTEGER NOT NULL);
+CREATE TABLE tuning.trials(
+  id INTEGER PRIMARY KEY, session_id INTEGER REFERENCES sessions(id) ON DELETE CASCADE,
+  tu_key TEXT NOT NULL, source TEXT NOT NULL, config_id INTEGER NOT NULL,
+  planner TEXT NOT NULL, operator TEXT NOT NULL, verdict TEXT NOT NULL, detail TEXT,
+  objective TEXT NOT NULL, score REAL, samples_json TEXT, speedup REAL, speedup_low REAL,
+  speedup_high REAL, compile_sec REAL, object_hash TEXT, created INTEGER NOT NULL,
+  base_samples_json TEXT, run_sec REAL, verify_sec REAL);
+CREATE INDEX tuning.trials_by_session ON trials(session_id, tu_key);
+CREATE INDEX tuning.trials_by_tu ON trials(tu_key);
+CREATE TABLE tuning.llm_cache(
+  prompt_hash TEXT PRIMARY KEY, model TEXT NOT NULL, request_json TEXT NOT NULL,
+  response_text TEXT NOT NULL, prompt_tokens INTEGER, completion_tokens INTEGER,
+  created INTEGER NOT NULL);
+CREATE TABLE tuning.profiles(
+  hash TEXT PRIMARY KEY, tu_key TEXT NOT NULL, bench_id TEXT NOT NULL, family TEXT NOT NULL,
+  path TEXT NOT NULL, size INTEGER NOT NULL, created INTEGER NOT NULL) WITHOUT ROWID;
+)sql",
+  };
+  return steps;
+}
 
-Expected<int> schema_version(Database& db) {
-  auto st = db.prepare("PRAGMA user_version");
+Expected<int> version_of(Database& db, const std::string& schema) {
+  auto st = db.prepare(fmt::format("PRAGMA {}.user_version", schema));
   if (!st) {
     return Error{st.error()};
   }
@@ -114,36 +170,101 @@ Expected<int> schema_version(Database& db) {
   return static_cast<int>(st->integer(0));
 }
 
-Status migrate(Database& db) {
-  auto v = schema_version(db);
+// Runs `steps` from the schema's version up to `target` in one write transaction.
+Status run_steps(Database& db, const std::string& schema, const std::vector<const char*>& steps, int target) {
+  auto v = version_of(db, schema);
   if (!v) {
     return Error{v.error()};
   }
-  if (*v == kSchemaVersion) {
+  if (*v >= target) {
     return {};
-  }
-  if (*v > kSchemaVersion) {
-    return Error{fmt::format("database schema version {} is newer than this llmcc understands ({})",
-                             *v, kSchemaVersion)};
   }
   Transaction tx(db);
   if (Status s = tx.begin_immediate(); !s) {
     return s;
   }
   // Another process may have migrated while we waited for the lock.
-  v = schema_version(db);
+  v = version_of(db, schema);
   if (!v) {
     return Error{v.error()};
   }
-  for (int i = *v; i < kSchemaVersion; ++i) {
-    if (Status s = db.exec(migrations()[static_cast<size_t>(i)]); !s) {
+  for (int i = *v; i < target; ++i) {
+    if (Status s = db.exec(steps[static_cast<size_t>(i)]); !s) {
       return Error{fmt::format("schema migration {} -> {} failed: {}", i, i + 1, s.message())};
     }
   }
-  if (Status s = db.exec(fmt::format("PRAGMA user_version = {}", kSchemaVersion)); !s) {
+  if (Status s = db.exec(fmt::format("PRAGMA {}.user_version = {}", schema, target)); !s) {
     return s;
   }
   return tx.commit();
+}
+
+} // namespace
+
+Expected<int> schema_version(Database& db) { return version_of(db, "main"); }
+
+Status migrate_to(Database& db, int target) {
+  auto v = schema_version(db);
+  if (!v) {
+    return Error{v.error()};
+  }
+  if (*v > kSchemaVersion) {
+    return Error{fmt::format("database schema version {} is newer than this llmcc understands ({})",
+                             *v, kSchemaVersion)};
+  }
+  return run_steps(db, "main", migrations(), target);
+}
+
+Status migrate(Database& db) { return migrate_to(db, kSchemaVersion); }
+
+std::string tuning_db_path(const std::string& main_path) {
+  if (main_path.empty() || main_path == ":memory:") {
+    return ":memory:";
+  }
+  std::string stem = main_path;
+  if (stem.size() > 3 && stem.compare(stem.size() - 3, 3, ".db") == 0) {
+    stem.resize(stem.size() - 3);
+  }
+  return stem + ".tuning.db";
+}
+
+Status attach_tuning(Database& db, const std::string& path, Database::Mode mode) {
+  auto fail = [&](const std::string& why) {
+    (void)db.exec(fmt::format("DETACH DATABASE {}", kTuningSchema));
+    return Error{fmt::format("tuning database {}: {}", path, why)};
+  };
+  auto attach = db.query(fmt::format("ATTACH DATABASE ? AS {}", kTuningSchema), path);
+  if (!attach) {
+    return Error{fmt::format("tuning database {}: {}", path, attach.error().message)};
+  }
+  if (Status s = attach->run(); !s) {
+    return Error{fmt::format("tuning database {}: {}", path, s.message())};
+  }
+  // Reading the version touches the header: a file that is not a database fails here.
+  auto v = version_of(db, kTuningSchema);
+  if (!v) {
+    return fail(v.error().message);
+  }
+  if (*v > kTuningSchemaVersion) {
+    return fail(fmt::format("schema version {} is newer than this llmcc understands ({})", *v,
+                            kTuningSchemaVersion));
+  }
+  if (mode == Database::Mode::ReadOnly) {
+    if (*v != kTuningSchemaVersion) {
+      return fail(fmt::format("schema version {}, expected {}", *v, kTuningSchemaVersion));
+    }
+    return {};
+  }
+  // As the main file (database.cpp): WAL so a report reads beside a running tune.
+  for (const char* pragma : {"synchronous=NORMAL", "journal_mode=WAL"}) {
+    if (Status s = db.exec(fmt::format("PRAGMA {}.{}", kTuningSchema, pragma)); !s) {
+      return fail(s.message());
+    }
+  }
+  if (Status s = run_steps(db, kTuningSchema, tuning_migrations(), kTuningSchemaVersion); !s) {
+    return fail(s.message());
+  }
+  return {};
 }
 
 } // namespace llmcc

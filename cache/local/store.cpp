@@ -22,14 +22,29 @@ Expected<std::unique_ptr<Store>> Store::open(const std::string& path, Database::
   return adopt(std::move(*db), mode);
 }
 
+Store::Store(std::unique_ptr<Database> db, Database::Mode mode)
+    : m_db(std::move(db)), m_mode(mode), m_tuning_path(tuning_db_path(m_db->path())) {}
+
 Expected<std::unique_ptr<Store>> Store::adopt(std::unique_ptr<Database> db, Database::Mode mode) {
-  const std::string& path = db->path();
+  const std::string path = db->path();
+  std::unique_ptr<Store> store(new Store(std::move(db), mode)); // NOLINT: private constructor
   if (mode == Database::Mode::ReadWrite) {
-    if (Status s = migrate(*db); !s) {
+    auto v = schema_version(*store->m_db);
+    if (!v) {
+      return Error{fmt::format("database {}: {}", path, v.error().message)};
+    }
+    // Only an upgrade needs the tuning file here (the move into it); a current
+    // database opens without it.
+    if (*v < kSchemaVersion) {
+      if (Status s = store->open_tuning(); !s) {
+        return Error{s.message()};
+      }
+    }
+    if (Status s = migrate(*store->m_db); !s) {
       return Error{fmt::format("database {}: {}", path, s.message())};
     }
   } else {
-    auto v = schema_version(*db);
+    auto v = schema_version(*store->m_db);
     if (!v) {
       return Error{v.error()};
     }
@@ -38,7 +53,28 @@ Expected<std::unique_ptr<Store>> Store::adopt(std::unique_ptr<Database> db, Data
           fmt::format("database {} has schema version {}, expected {}", path, *v, kSchemaVersion)};
     }
   }
-  return std::unique_ptr<Store>(new Store(std::move(db))); // NOLINT: private constructor
+  return store;
+}
+
+Status Store::open_tuning() {
+  if (m_tuning_attached) {
+    return {};
+  }
+  if (m_tuning_error) {
+    return Error{*m_tuning_error};
+  }
+  if (m_mode == Database::Mode::ReadWrite && m_tuning_path != ":memory:") {
+    if (Status s = fs::make_dirs(fs::dir_name(m_tuning_path)); !s) {
+      m_tuning_error = s.message();
+      return s;
+    }
+  }
+  if (Status s = attach_tuning(*m_db, m_tuning_path, m_mode); !s) {
+    m_tuning_error = s.message();
+    return s;
+  }
+  m_tuning_attached = true;
+  return {};
 }
 
 Expected<int64_t> Store::intern_config(const TuneConfig& config) {

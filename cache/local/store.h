@@ -70,6 +70,35 @@ struct FeatureRow {
   int64_t created = 0;
 };
 
+// How many winners one hardware class, compiler and origin hold (cache stats).
+struct WinnerCount {
+  std::string hw_class, compiler_id, origin;
+  int64_t winners = 0;
+};
+
+// What the database holds besides winners.
+struct HistoryCounts {
+  int64_t sessions = 0, trials = 0, profiles = 0, llm_replies = 0, commands = 0;
+};
+
+// What a pruning dropped.
+struct PruneCounts {
+  int64_t sessions = 0, trials = 0, llm_replies = 0;
+  PruneCounts& operator+=(const PruneCounts& o) {
+    sessions += o.sessions;
+    trials += o.trials;
+    llm_replies += o.llm_replies;
+    return *this;
+  }
+};
+
+// The bytes the pages in use take in each file (without free pages: what a
+// vacuum would leave).
+struct UsedBytes {
+  int64_t main = 0, tuning = 0;
+  int64_t total() const { return main + tuning; }
+};
+
 class Store {
 public:
   static constexpr int kCompileBusyTimeoutMs = 1000;
@@ -183,9 +212,43 @@ public:
   // Every TU's features of this schema, by source.
   Expected<std::vector<FeatureRow>> all_features(int feature_schema);
 
+  // --- hygiene (cache/local/store_hygiene.cpp) -------------------------------
+  Expected<std::vector<WinnerCount>> winner_counts();
+  Expected<HistoryCounts> history_counts();
+  // Every compiler identity seen here, one row per path.
+  Expected<std::vector<CompilerIdentity>> compilers();
+  // Drops sessions last updated before `before` (unix seconds) with their
+  // trials, trials of no session created before it, and LLM replies created
+  // before it.
+  Expected<PruneCounts> prune_before(int64_t before);
+  // Keeps the `keep` newest sessions and drops the older ones with their trials.
+  Expected<PruneCounts> keep_newest_sessions(int64_t keep);
+  // Drops the oldest LLM reply (none: nothing).
+  Expected<PruneCounts> drop_oldest_llm_reply();
+  Expected<UsedBytes> used_bytes();
+  // cache clear: each empties what it names.
+  Status clear_winners();
+  Status clear_trial_history(); // sessions and their trials
+  Status clear_tool_caches();   // LLM replies and profile records
+  // Rebuilds both files without their free pages and truncates their WALs.
+  Status vacuum();
+
+  // --- the tuning database ----------------------------------------------------
+  // The tuner's tables (sessions, trials, LLM replies, profiles, hosts, native
+  // targets) live in a second file, attached on the first call that needs them,
+  // so the compile path, which never calls those, never opens or parses it.
+  // Attaches it now (a tool reports a broken file up front with this).
+  Status open_tuning();
+  const std::string& tuning_path() const { return m_tuning_path; }
+  const std::string& path() const { return m_db->path(); }
+
 private:
-  explicit Store(std::unique_ptr<Database> db) : m_db(std::move(db)) {}
+  Store(std::unique_ptr<Database> db, Database::Mode mode);
   std::unique_ptr<Database> m_db;
+  Database::Mode m_mode;
+  std::string m_tuning_path;
+  bool m_tuning_attached = false;
+  std::optional<std::string> m_tuning_error; // a failed attach is not retried per call
 };
 
 } // namespace llmcc

@@ -42,6 +42,9 @@ Status Store::put_compiler(const CompilerIdentity& c) {
 
 Status Store::put_host(const std::string& fingerprint, const std::string& hw_class,
                        const nlohmann::json& info) {
+  if (Status s = open_tuning(); !s) {
+    return s;
+  }
   int64_t now = now_unix();
   return m_db->run(
       "INSERT INTO hosts(fingerprint, hw_class, info_json, first_seen, last_seen)"
@@ -51,6 +54,9 @@ Status Store::put_host(const std::string& fingerprint, const std::string& hw_cla
 }
 
 Expected<std::optional<nlohmann::json>> Store::host(const std::string& fingerprint) {
+  if (Status s = open_tuning(); !s) {
+    return Error{s.message()};
+  }
   auto read = [](const Statement& r) -> nlohmann::json {
     nlohmann::json info = nlohmann::json::parse(r.text(1), nullptr, /*allow_exceptions=*/false);
     return {{"hw_class", r.text(0)}, {"info", info.is_discarded() ? nlohmann::json::object() : info}};
@@ -66,6 +72,9 @@ Expected<std::optional<CompilerIdentity>> Store::compiler(const std::string& id)
 
 Expected<std::optional<std::string>> Store::find_native(const std::string& compiler_id,
                                                         const std::string& host_fp) {
+  if (Status s = open_tuning(); !s) {
+    return Error{s.message()};
+  }
   return m_db->first_row<std::string>([](const Statement& r) { return r.text(0); },
                                       "SELECT json FROM native_targets WHERE compiler_id=? AND host_fp=?", compiler_id,
                                       host_fp);
@@ -73,6 +82,9 @@ Expected<std::optional<std::string>> Store::find_native(const std::string& compi
 
 Status Store::put_native(const std::string& compiler_id, const std::string& host_fp,
                          const std::string& json) {
+  if (Status s = open_tuning(); !s) {
+    return s;
+  }
   return m_db->run(
       "INSERT OR REPLACE INTO native_targets(compiler_id, host_fp, json) VALUES(?,?,?)",
       compiler_id, host_fp, json);

@@ -17,6 +17,9 @@ static Expected<ProfileRecord> profile_from_row(const Statement& st) {
 }
 
 Status Store::put_profile(const ProfileRecord& p) {
+  if (Status s = open_tuning(); !s) {
+    return s;
+  }
   return m_db->run("INSERT INTO profiles(hash, tu_key, bench_id, family, path, size, created) VALUES(?,?,?,?,?,?,?)"
                    " ON CONFLICT(hash) DO UPDATE SET tu_key=excluded.tu_key, bench_id=excluded.bench_id,"
                    " family=excluded.family, path=excluded.path, size=excluded.size",
@@ -24,6 +27,9 @@ Status Store::put_profile(const ProfileRecord& p) {
 }
 
 Expected<std::optional<ProfileRecord>> Store::profile(const std::string& hash) {
+  if (Status s = open_tuning(); !s) {
+    return Error{s.message()};
+  }
   return m_db->first_row<ProfileRecord>(
       profile_from_row, "SELECT hash, tu_key, bench_id, family, path, size, created FROM profiles WHERE hash=?", hash);
 }

@@ -4,6 +4,9 @@
 namespace llmcc {
 
 Expected<int64_t> Store::create_session(const std::string& build_dir, const nlohmann::json& args) {
+  if (Status s = open_tuning(); !s) {
+    return Error{s.message()};
+  }
   int64_t now = now_unix();
   if (Status s = m_db->run(
           "INSERT INTO sessions(state, build_dir, args_json, created, updated) VALUES(?,?,?,?,?)",
@@ -15,6 +18,9 @@ Expected<int64_t> Store::create_session(const std::string& build_dir, const nloh
 }
 
 Status Store::update_session(int64_t id, SessionState state, const nlohmann::json& summary) {
+  if (Status s = open_tuning(); !s) {
+    return s;
+  }
   return m_db->run("UPDATE sessions SET state=?, summary_json=?, updated=? WHERE id=?",
                    to_string(state), summary.dump(), now_unix(), id);
 }
@@ -38,16 +44,25 @@ static SessionRow session_from_row(const Statement& st) {
 }
 
 Expected<std::optional<SessionRow>> Store::session(int64_t id) {
+  if (Status s = open_tuning(); !s) {
+    return Error{s.message()};
+  }
   return m_db->first_row<SessionRow>(session_from_row, std::string("SELECT ") + kSessionColumns + " WHERE id=?", id);
 }
 
 Expected<std::optional<SessionRow>> Store::latest_session(const std::string& build_dir) {
+  if (Status s = open_tuning(); !s) {
+    return Error{s.message()};
+  }
   return m_db->first_row<SessionRow>(
       session_from_row, std::string("SELECT ") + kSessionColumns + " WHERE build_dir=? ORDER BY id DESC LIMIT 1",
       build_dir);
 }
 
 Expected<int64_t> Store::add_trial(const TrialRow& t) {
+  if (Status s = open_tuning(); !s) {
+    return Error{s.message()};
+  }
   auto cid = intern_config(t.config);
   if (!cid) {
     return Error{cid.error()};
@@ -129,11 +144,17 @@ static Expected<std::vector<TrialRow>> all_trials(Expected<Statement> st) {
 }
 
 Expected<std::vector<TrialRow>> Store::trials(int64_t session_id) {
+  if (Status s = open_tuning(); !s) {
+    return Error{s.message()};
+  }
   return all_trials(m_db->query(
       std::string("SELECT ") + kTrialColumns + " WHERE t.session_id=? ORDER BY t.id", session_id));
 }
 
 Expected<std::vector<TrialRow>> Store::trials_for_tu(const std::string& tu_key) {
+  if (Status s = open_tuning(); !s) {
+    return Error{s.message()};
+  }
   return all_trials(m_db->query(
       std::string("SELECT ") + kTrialColumns + " WHERE t.tu_key=? ORDER BY t.id", tu_key));
 }

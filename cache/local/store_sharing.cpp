@@ -5,6 +5,9 @@
 namespace llmcc {
 
 Status Store::transaction(const std::function<Status()>& body, bool commit) {
+  if (Status s = open_tuning(); !s) {
+    return s;
+  }
   Transaction tx(*m_db);
   if (Status s = tx.begin_immediate(); !s) {
     return s;
@@ -16,6 +19,9 @@ Status Store::transaction(const std::function<Status()>& body, bool commit) {
 }
 
 Expected<int64_t> Store::trial_count(const std::string& tu_key) {
+  if (Status s = open_tuning(); !s) {
+    return Error{s.message()};
+  }
   auto n = m_db->first_row<int64_t>([](const Statement& r) { return r.integer(0); },
                                     "SELECT COUNT(*) FROM trials WHERE tu_key=?", tu_key);
   if (!n) {

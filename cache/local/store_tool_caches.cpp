@@ -65,12 +65,18 @@ static LlmCacheRow llm_cache_from_row(const Statement& st) {
 
 Expected<std::optional<LlmCacheRow>> Store::llm_reply(const std::string& prompt_hash,
                                                       const std::string& model) {
+  if (Status s = open_tuning(); !s) {
+    return Error{s.message()};
+  }
   return m_db->first_row<LlmCacheRow>(llm_cache_from_row,
                                       std::string("SELECT ") + kLlmCacheColumns + " WHERE prompt_hash=? AND model=?",
                                       prompt_hash, model);
 }
 
 Status Store::put_llm_reply(const LlmCacheRow& row) {
+  if (Status s = open_tuning(); !s) {
+    return s;
+  }
   return m_db->run(
       "INSERT OR REPLACE INTO llm_cache(prompt_hash, model, request_json, response_text,"
       " prompt_tokens, completion_tokens, created) VALUES(?,?,?,?,?,?,?)",
@@ -79,6 +85,9 @@ Status Store::put_llm_reply(const LlmCacheRow& row) {
 }
 
 Expected<std::vector<LlmCacheRow>> Store::llm_replies() {
+  if (Status s = open_tuning(); !s) {
+    return Error{s.message()};
+  }
   return m_db->all_rows<LlmCacheRow>(llm_cache_from_row,
                                      std::string("SELECT ") + kLlmCacheColumns + " ORDER BY created, prompt_hash");
 }

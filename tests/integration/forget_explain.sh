@@ -36,6 +36,7 @@ assert_eq "$(sqlite3 "$db" 'SELECT COUNT(*) FROM winners')" "1" "failed forgets 
 
 # --all-from-session, on a copy of the database.
 sqlite3 "$db" ".backup '$WORK/copy.db'"
+sqlite3 "$db" ".backup tuning '$WORK/copy.tuning.db'" # the trials, beside it (cache/local/schema.h)
 session=$(sqlite3 "$db" 'SELECT session_id FROM winners')
 out=$(LLMCC_DB="$WORK/copy.db" llmcc forget --all-from-session "$session" --json)
 assert_eq "$(json_get "$out" 'len(j)')" "1" "forget --all-from-session --json"

@@ -60,6 +60,7 @@ for pair in "${PAIRS[@]}"; do
 import json, sqlite3, sys
 db, rj, html, md, session = sys.argv[1], json.load(open(sys.argv[2])), open(sys.argv[3]).read(), open(sys.argv[4]).read(), int(sys.argv[5])
 con = sqlite3.connect(db)
+con.execute("ATTACH ? AS tuning", (db[:-3] + ".tuning.db",))  # the tuner's tables (cache/local/schema.h)
 assert rj["session"]["id"] == session
 n = con.execute("SELECT COUNT(*) FROM trials WHERE session_id=?", (session,)).fetchone()[0]
 assert rj["session"]["trials"] == n, (rj["session"]["trials"], n)

@@ -163,7 +163,7 @@ TEST(Store, SessionStatesAndVerdictsRoundTrip) {
   EXPECT_EQ((*trials)[1].verdict, Verdict::BaselineFailed);
   EXPECT_EQ((*trials)[2].verdict, Verdict::NotConfirmed);
   // The text in the database is the stable spelling.
-  auto db = Database::open(d.path() + "/llmcc.db", Database::Mode::ReadOnly, Store::kToolBusyTimeoutMs);
+  auto db = Database::open(d.path() + "/llmcc.tuning.db", Database::Mode::ReadOnly, Store::kToolBusyTimeoutMs);
   ASSERT_TRUE(db.ok());
   auto st = (*db)->prepare("SELECT verdict FROM trials ORDER BY id");
   ASSERT_TRUE(st.ok());
@@ -188,7 +188,7 @@ TEST(Store, UnknownVerdictsAndStatesDoNotCrash) {
   ASSERT_TRUE((*s)->add_trial(t).ok());
   ASSERT_TRUE((*s)->add_trial(t).ok());
   // What a newer llmcc might have written.
-  auto db = Database::open(d.path() + "/llmcc.db", Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
+  auto db = Database::open(d.path() + "/llmcc.tuning.db", Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
   ASSERT_TRUE(db.ok());
   ASSERT_TRUE((*db)->exec("UPDATE trials SET verdict='from_the_future' WHERE id=1").ok());
   ASSERT_TRUE((*db)->exec("UPDATE sessions SET state='paused'").ok());
@@ -359,4 +359,115 @@ TEST(Store, ManyWritersFromThreadsLoseNothing) {
   ingest_spool(**s, d.path() + "/spool");
   EXPECT_EQ((*s)->commands("compile")->size(), 320u);
   EXPECT_EQ((*(*s)->stats())["compile.plain"], 320);
+}
+
+namespace {
+
+int64_t count_rows(Database& db, const std::string& sql) {
+  auto st = db.prepare(sql);
+  if (!st || !*st->step()) {
+    return -1;
+  }
+  return st->integer(0);
+}
+
+// A database as llmcc wrote it while everything was in one file, with a session,
+// two trials, a winner, a profile, an LLM reply and a host.
+void write_single_file_database(const std::string& path) {
+  auto db = Database::open(path, Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  ASSERT_TRUE(migrate_to(**db, kSingleFileSchemaVersion).ok());
+  ASSERT_TRUE((*db)->exec(R"sql(
+INSERT INTO configs(id, canonical, json) VALUES(1, '-O3', '{"opt":"-O3"}');
+INSERT INTO sessions(id, state, build_dir, args_json, created, updated) VALUES(7, 'done', '/b', '{}', 1, 2);
+INSERT INTO trials(id, session_id, tu_key, source, config_id, planner, operator, verdict, objective, score, created,
+  run_sec) VALUES(1, 7, 'tu1', '/b/a.c', 1, 'builtin', 'seed', 'ok', 'time', 1.5, 3, 0.25),
+  (2, 7, 'tu1', '/b/a.c', 1, 'builtin', 'seed', 'crash', 'time', NULL, 4, 0);
+INSERT INTO winners(tu_key, source_rel, source_base, compiler_id, host_fp, hw_class, objective, config_id,
+  speedup, origin, created) VALUES('tu1', 'a.c', 'a.c', 'gcc12', 'h1', 'c1', 'time', 1, 1.3, 'local', 5);
+INSERT INTO profiles(hash, tu_key, bench_id, family, path, size, created) VALUES('p1', 'tu1', 'b', 'gcc', '/p', 9, 6);
+INSERT INTO llm_cache(prompt_hash, model, request_json, response_text, created) VALUES('q1', 'm', '{}', 'r', 7);
+INSERT INTO hosts(fingerprint, hw_class, info_json, first_seen, last_seen) VALUES('h1', 'c1', '{}', 1, 2);
+INSERT INTO native_targets(compiler_id, host_fp, json) VALUES('gcc12', 'h1', '{}');
+)sql")
+                  .ok());
+}
+
+} // namespace
+
+TEST(TuningDatabase, NameSitsBesideTheMainFile) {
+  EXPECT_EQ(tuning_db_path("/s/llmcc.db"), "/s/llmcc.tuning.db");
+  EXPECT_EQ(tuning_db_path("/s/state"), "/s/state.tuning.db");
+  EXPECT_EQ(tuning_db_path(":memory:"), ":memory:");
+}
+
+TEST(TuningDatabase, SingleFileDatabaseIsMovedWithNothingLostAndReopensIdempotently) {
+  TempDir d;
+  const std::string path = d.path() + "/llmcc.db";
+  write_single_file_database(path);
+  for (int round = 0; round < 2; ++round) {
+    auto s = Store::open(path);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    auto trials = (*s)->trials(7);
+    ASSERT_TRUE(trials.ok()) << trials.error().message;
+    ASSERT_EQ(trials->size(), 2u);
+    EXPECT_EQ((*trials)[0].id, 1);
+    EXPECT_EQ((*trials)[0].config.canonical(), "-O3");
+    EXPECT_EQ((*trials)[0].run_sec, 0.25);
+    EXPECT_EQ((*trials)[1].verdict, Verdict::Crash);
+    auto session = (*s)->session(7);
+    ASSERT_TRUE(session.ok() && *session);
+    EXPECT_EQ((*session)->state, SessionState::Done);
+    auto winners = (*s)->winners();
+    ASSERT_TRUE(winners.ok());
+    ASSERT_EQ(winners->size(), 1u);
+    EXPECT_EQ(winners->front().tu_key, "tu1");
+    auto profile = (*s)->profile("p1");
+    ASSERT_TRUE(profile.ok() && *profile);
+    EXPECT_EQ((*profile)->size, 9);
+    auto reply = (*s)->llm_reply("q1", "m");
+    ASSERT_TRUE(reply.ok() && *reply);
+    EXPECT_EQ((*reply)->response_text, "r");
+    auto host = (*s)->host("h1");
+    ASSERT_TRUE(host.ok() && *host);
+    auto native = (*s)->find_native("gcc12", "h1");
+    ASSERT_TRUE(native.ok() && *native);
+    EXPECT_EQ((*s)->trial_count("tu1").value_or(-1), 2);
+  }
+  // The main file keeps only what the compile path reads.
+  auto main = Database::open(path, Database::Mode::ReadOnly, Store::kToolBusyTimeoutMs);
+  ASSERT_TRUE(main.ok());
+  EXPECT_EQ(count_rows(**main, "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name IN ('trials',"
+                               "'sessions','llm_cache','profiles','hosts','native_targets')"),
+            0);
+  EXPECT_EQ(count_rows(**main, "PRAGMA user_version"), kSchemaVersion);
+  auto tuning = Database::open(d.path() + "/llmcc.tuning.db", Database::Mode::ReadOnly, Store::kToolBusyTimeoutMs);
+  ASSERT_TRUE(tuning.ok());
+  EXPECT_EQ(count_rows(**tuning, "SELECT COUNT(*) FROM trials"), 2);
+  EXPECT_EQ(count_rows(**tuning, "SELECT COUNT(*) FROM sessions"), 1);
+  EXPECT_EQ(count_rows(**tuning, "PRAGMA user_version"), kTuningSchemaVersion);
+}
+
+TEST(TuningDatabase, CompilePathNeverOpensIt) {
+  TempDir d;
+  const std::string path = d.path() + "/llmcc.db";
+  ASSERT_TRUE(Store::open(path).ok());
+  // A broken tuning file: the compile path's calls do not notice it...
+  { std::ofstream(d.path() + "/llmcc.tuning.db", std::ios::trunc) << std::string(8192, 'x'); }
+  auto s = Store::open(path, Database::Mode::ReadWrite, Store::kCompileBusyTimeoutMs);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_TRUE((*s)->record(compile_of("/src/a.c"), {{"compile.plain", 1}}).ok());
+  ASSERT_TRUE((*s)->put_winner(winner("k", "a.c", "h", "c")).ok());
+  auto found = (*s)->find_winner_exact("k", "gcc12", "h");
+  ASSERT_TRUE(found.ok() && *found);
+  EXPECT_TRUE((*s)->has_winner_for_source("gcc12", "a.c").value_or(false));
+  // ...and every tuner call names the file.
+  auto id = (*s)->create_session("/b", nlohmann::json::object());
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(id.error().message,
+            "tuning database " + d.path() + "/llmcc.tuning.db: file is not a database (code 26)");
+  Status again = (*s)->open_tuning();
+  EXPECT_EQ(again.message(), id.error().message);
+  std::ifstream in(d.path() + "/llmcc.tuning.db");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), std::string(8192, 'x')); // untouched
 }

@@ -35,7 +35,19 @@ export PATH="$LLMCC_BIN_DIR:$PATH"
 # The tests read llmcc's database with the sqlite3 shell while llmcc (or a
 # wrapper process a killed tune left running) may hold a write lock: wait for
 # it as llmcc does, instead of failing with "database is locked".
-sqlite3() { command sqlite3 -cmd ".timeout 10000" "$@"; }
+# llmcc keeps the tuner's tables (trials, sessions, profiles, ...) in a second
+# file beside llmcc.db (cache/local/schema.h): attach it as llmcc does, so a
+# query reads both files as one database.
+sqlite3() {
+  local a attach=()
+  for a in "$@"; do
+    if [[ $a == *.db && $a != *.tuning.db && -f ${a%.db}.tuning.db ]]; then
+      attach=(-cmd "ATTACH '${a%.db}.tuning.db' AS tuning")
+      break
+    fi
+  done
+  command sqlite3 -cmd ".timeout 10000" "${attach[@]}" "$@"
+}
 
 # require <command>...: skips the test unless every command is installed.
 require() {
