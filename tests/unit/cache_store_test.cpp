@@ -412,7 +412,7 @@ TEST(TuningDatabase, SingleFileDatabaseIsMovedWithNothingLostAndReopensIdempoten
     ASSERT_TRUE(trials.ok()) << trials.error().message;
     ASSERT_EQ(trials->size(), 2u);
     EXPECT_EQ((*trials)[0].id, 1);
-    EXPECT_EQ((*trials)[0].config.canonical(), "-O3");
+    EXPECT_EQ((*trials)[0].config.display(), "-O3");
     EXPECT_EQ((*trials)[0].run_sec, 0.25);
     EXPECT_EQ((*trials)[1].verdict, Verdict::Crash);
     auto session = (*s)->session(7);
