@@ -22,7 +22,8 @@ cat >"$work/nginx/nginx.conf" <<CONF
 $user pid $work/nginx/nginx.pid; error_log stderr; events {}
 http { access_log off; client_body_temp_path $work/nginx/tmp;
   server { listen 127.0.0.1:$hport;
-    location / { root $work/nginx/store; dav_methods PUT DELETE; create_full_put_path on; client_max_body_size 512m; } } }
+    location / { root $work/nginx/store; dav_methods PUT DELETE; create_full_put_path on; client_max_body_size 512m;
+      autoindex on; autoindex_format json; } } }
 CONF
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -e stderr -g 'daemon off;' 2>"$work/nginx/log" &
 pids+=($!)
@@ -34,7 +35,7 @@ cd "$work" && printf 'int f(int x){return x+1;}\n' >a.c
 export LLMCC_DIR="$work/src"
 llmcc -O2 -c a.c -o a.o
 info=$(llmcc show a.c --json)
-get() { python3 -c "import json,sys; print(json.loads(sys.argv[1])$2)" "$info"; }
+get() { python3 -c "import json,sys; print(json.loads(sys.argv[1])$1)" "$info"; }
 cid=$(get '["compiler"]["id"]') host=$(get '["host"]') class=$(get '["hw_class"]')
 cfg='{"opt":"-O3","options":["-funroll-loops"],"pipeline":""}'
 sqlite3 "$LLMCC_DIR/llmcc.db" <<SQL

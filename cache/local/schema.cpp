@@ -116,6 +116,17 @@ DROP TABLE main.profiles;
 DROP TABLE main.hosts;
 DROP TABLE main.native_targets;
 )sql",
+      // 7 -> 8: every compile asks "is there a winner for this file name?" and
+      // "which is the newest for this path?"; the old indexes led with
+      // compiler_id and host or class, the same for every winner of a machine,
+      // so with 100,000 winners each compile scanned them (12 ms median,
+      // bench/lookup_bench). The file name and the path are what select.
+      R"sql(
+DROP INDEX main.winners_by_host;
+DROP INDEX main.winners_by_class;
+CREATE INDEX main.winners_by_source ON winners(source_base, compiler_id);
+CREATE INDEX main.winners_by_path ON winners(source_rel, compiler_id, hw_class);
+)sql",
   };
   return steps;
 }

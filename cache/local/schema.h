@@ -7,7 +7,7 @@
 
 namespace llmcc {
 
-constexpr int kSchemaVersion = 7;
+constexpr int kSchemaVersion = 8;
 // The last version that kept the tuner's tables in the main file; the step after
 // it moves them into the tuning database.
 constexpr int kSingleFileSchemaVersion = 6;
