@@ -15,21 +15,9 @@
 #include "wrapper/compile.h"
 #include "wrapper/compiler_lookup.h"
 #include "wrapper/invocation.h"
+#include "wrapper/tool_binary.h"
 
 using namespace llmcc;
-
-static std::string find_tool_binary() {
-  if (const char* t = std::getenv("LLMCC_TOOL"); t && *t) {
-    return t;
-  }
-  std::string dir = fs::dir_name(fs::self_exe());
-  for (const std::string& cand : {dir + "/llmcc-tool", dir + "/../libexec/llmcc/llmcc-tool"}) {
-    if (fs::is_executable_file(cand)) {
-      return cand;
-    }
-  }
-  return {};
-}
 
 // Rule 1: whatever went wrong inside llmcc, the user's command still runs.
 [[noreturn]] static void fall_back(const Invocation& inv) {
@@ -49,7 +37,7 @@ static std::string find_tool_binary() {
 int main(int argc, char** argv) {
   Invocation inv = parse_invocation(argc, argv);
   if (inv.mode == Invocation::Mode::Tool) {
-    std::string tool = find_tool_binary();
+    std::string tool = tool_binary();
     if (tool.empty()) {
       log::error("llmcc-tool not found next to {} (set LLMCC_TOOL)", fs::self_exe());
       return 2;

@@ -2,6 +2,7 @@
 
 #include "cache/remote/sync_files.h"
 #include "util/fs.h"
+#include "wrapper/tool_binary.h"
 #include "wrapper/trial_file.h"
 
 #include <fcntl.h>
@@ -26,19 +27,6 @@ bool stamp_is_fresh(const std::string& stamp, long interval) {
   time_t now = ::time(nullptr);
   // A stamp from the future (a clock set back) would stop syncing for good.
   return st.st_mtime <= now && now - st.st_mtime < interval;
-}
-
-std::string tool_binary() {
-  if (const char* t = std::getenv("LLMCC_TOOL"); t && *t) {
-    return t;
-  }
-  std::string dir = fs::dir_name(fs::self_exe());
-  for (const std::string& cand : {dir + "/llmcc-tool", dir + "/../libexec/llmcc/llmcc-tool"}) {
-    if (fs::is_executable_file(cand)) {
-      return cand;
-    }
-  }
-  return {};
 }
 
 // Double fork: the pull is nobody's child (never a zombie, never waited for),

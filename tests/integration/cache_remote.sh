@@ -7,6 +7,7 @@
 # from then on): every pull exits 0, the build still succeeds, the counters in
 # `llmcc stats` say what happened, and credentials never appear in any output.
 source "$(dirname "$0")/lib/common.bash"
+source "$(dirname "$0")/lib/servers.bash"
 require sqlite3 gcc git nginx redis-server redis-cli curl
 export LLMCC_CC=gcc
 
@@ -16,44 +17,13 @@ for lib in libcurl libhiredis libzstd libcrypto; do
   assert_not_contains "$libs" "$lib" "llmcc (the compile path) links $lib"
 done
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { # label command...
-  local i
-  for i in $(seq 1 100); do
-    "${@:2}" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  fail "$1 did not start"
-}
-
-# nginx with WebDAV PUT/DELETE; a second server refuses writes (403), as a
-# read-only team store would.
-start_nginx() { # dir port write-rule
-  mkdir -p "$1/store" "$1/tmp"
-  # As root, nginx's workers would run as nobody, who cannot enter $WORK (mode 700).
-  local user=""
-  [[ $(id -u) == 0 ]] && user="user root;"
-  cat >"$1/nginx.conf" <<CONF
-$user pid $1/nginx.pid; error_log stderr; events {}
-http { access_log off; client_body_temp_path $1/tmp;
-  server { listen 127.0.0.1:$2;
-    location / { root $1/store; dav_methods PUT DELETE; create_full_put_path on;
-                 autoindex on; autoindex_format json; client_max_body_size 16m; $3 } } }
-CONF
-  nginx -p "$1" -c "$1/nginx.conf" -e stderr -g 'daemon off;' 2>"$1/nginx.log" &
-  echo $! >"$1/pid"
-  on_exit "kill $(cat "$1/pid") 2>/dev/null"
-  wait_for nginx curl -s -o /dev/null "http://127.0.0.1:$2/"
-}
+# A second nginx refuses writes (403), as a read-only team store would.
 HTTP_PORT=$(free_port)
 start_nginx "$WORK/nginx" "$HTTP_PORT" ""
 RO_PORT=$(free_port)
 start_nginx "$WORK/nginx-ro" "$RO_PORT" "limit_except GET { deny all; }"
 REDIS_PORT=$(free_port)
-redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no >"$WORK/redis.log" 2>&1 &
-REDIS_PID=$!
-on_exit "kill -CONT $REDIS_PID 2>/dev/null; kill $REDIS_PID 2>/dev/null"
-wait_for redis redis-cli -p "$REDIS_PORT" ping
+start_redis "$REDIS_PORT"
 
 mkdir -p "$WORK/a/src"
 cd "$WORK/a"
