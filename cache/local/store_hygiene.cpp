@@ -49,21 +49,6 @@ Expected<HistoryCounts> Store::history_counts() {
   return h;
 }
 
-Expected<std::vector<CompilerIdentity>> Store::compilers() {
-  return m_db->all_rows<CompilerIdentity>(
-      [](const Statement& r) {
-        CompilerIdentity c;
-        c.id = r.text(0);
-        c.path = r.text(1);
-        c.mtime_ns = r.integer(2);
-        c.size = r.integer(3);
-        c.family = family_from_name(r.text(4));
-        c.version = r.text(5);
-        return c;
-      },
-      "SELECT id, path, mtime_ns, size, family, version FROM compilers ORDER BY id, path");
-}
-
 // Counts before and after, since SQLite does not count the trials a session's
 // deletion cascades to.
 static Expected<PruneCounts> counted(Database& db, const std::function<Status()>& drop) {

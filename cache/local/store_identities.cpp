@@ -70,6 +70,10 @@ Expected<std::optional<CompilerIdentity>> Store::compiler(const std::string& id)
                                            id);
 }
 
+Expected<std::vector<CompilerIdentity>> Store::compilers() {
+  return m_db->all_rows<CompilerIdentity>(identity_from_row, kIdentitySelect + "ORDER BY id, path");
+}
+
 Expected<std::optional<std::string>> Store::find_native(const std::string& compiler_id,
                                                         const std::string& host_fp) {
   if (Status s = open_tuning(); !s) {
