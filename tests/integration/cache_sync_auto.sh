@@ -33,14 +33,7 @@ make -s CC=llmcc
 info=$(llmcc show src/hot.c --json)
 key=$(json_get "$info" 'j["tu_key"]') cid=$(json_get "$info" 'j["compiler"]["id"]')
 host=$(json_get "$info" 'j["host"]') class=$(json_get "$info" 'j["hw_class"]')
-cfg='{"opt":"-O3","options":["-funroll-loops"],"pipeline":""}'
-sqlite3 "$LLMCC_DIR/llmcc.db" <<SQL
-INSERT OR IGNORE INTO configs(canonical, json) VALUES('$cfg', '$cfg');
-INSERT INTO winners(tu_key, source_rel, source_base, compiler_id, host_fp, hw_class, objective,
-  config_id, baseline, best, speedup, speedup_low, speedup_high, created)
-  VALUES('$key', 'src/hot.c', 'hot.c', '$cid', '$host', '$class', 'time',
-  (SELECT id FROM configs WHERE canonical='$cfg'), 2.0, 1.6, 1.25, 1.1, 1.4, 100);
-SQL
+insert_winner "$LLMCC_DIR/llmcc.db" "$key" src/hot.c "$cid" "$host" "$class"
 make -s clean
 make -s CC=llmcc
 cp hot.o "$WORK/tuned-hot.o"

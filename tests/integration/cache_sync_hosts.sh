@@ -23,7 +23,6 @@ printf 'int f(int x){int s=0;for(int i=0;i<x;i++)s+=i*i;return s;}\n' >hot.c
 fresh_db base
 llmcc -O2 -c hot.c -o hot.o
 cid=$(json_get "$(llmcc show hot.c --json)" 'j["compiler"]["id"]')
-cfg='{"opt":"-O3","options":["-funroll-loops"],"pipeline":""}'
 BASE="$LLMCC_DIR"
 
 CLASS_A="x86_64/FakeVendorA/x86-64-v2"
@@ -34,13 +33,7 @@ tu_of() { printf '%030d%02d' "$1" "$2"; } # host, round: a TU key of its own
 
 # One winner of host h, round r, in its database.
 add_winner() { # h r
-  sqlite3 "$WORK/db-h$1/llmcc.db" <<SQL
-INSERT OR IGNORE INTO configs(canonical, json) VALUES('$cfg', '$cfg');
-INSERT INTO winners(tu_key, source_rel, source_base, compiler_id, host_fp, hw_class, objective,
-  config_id, baseline, best, speedup, speedup_low, speedup_high, created)
-  VALUES('$(tu_of "$1" "$2")', 'hot.c', 'hot.c', '$cid', '$(fp_of "$1")', '$(class_of "$1")', 'time',
-  (SELECT id FROM configs WHERE canonical='$cfg'), 2.0, 1.6, 1.25, 1.1, 1.4, 100);
-SQL
+  insert_winner "$WORK/db-h$1/llmcc.db" "$(tu_of "$1" "$2")" hot.c "$cid" "$(fp_of "$1")" "$(class_of "$1")"
 }
 
 HOSTS=(1 2 3 4 5 6 7 8)
