@@ -18,8 +18,8 @@ int fail(const std::string& message, int code = 1) {
   return code;
 }
 
-// "1048576", "512K", "100M", "2G" (powers of 1024).
-std::optional<int64_t> parse_size(const std::string& text) {
+// A non-negative count and what follows it ("100M" -> 100, "M").
+std::optional<std::pair<int64_t, std::string>> count_and_unit(const std::string& text) {
   size_t used = 0;
   long long n = 0;
   try {
@@ -27,10 +27,22 @@ std::optional<int64_t> parse_size(const std::string& text) {
   } catch (...) {
     return std::nullopt;
   }
-  const std::string unit = text.substr(used);
+  if (n < 0) {
+    return std::nullopt;
+  }
+  return std::pair<int64_t, std::string>{n, text.substr(used)};
+}
+
+// "1048576", "512K", "100M", "2G" (powers of 1024).
+std::optional<int64_t> parse_size(const std::string& text) {
+  auto parsed = count_and_unit(text);
+  if (!parsed) {
+    return std::nullopt;
+  }
+  const auto& [n, unit] = *parsed;
   const std::pair<const char*, int64_t> units[] = {{"", 1}, {"K", 1024}, {"M", 1024 * 1024}, {"G", 1024 * 1024 * 1024}};
   for (const auto& [name, factor] : units) {
-    if (n >= 0 && unit.size() == std::strlen(name) && (unit.empty() || std::toupper(unit[0]) == name[0])) {
+    if (unit.size() == std::strlen(name) && (unit.empty() || std::toupper(unit[0]) == name[0])) {
       return n * factor;
     }
   }
@@ -39,17 +51,11 @@ std::optional<int64_t> parse_size(const std::string& text) {
 
 // "30" or "30d": days.
 std::optional<int64_t> parse_days(const std::string& text) {
-  size_t used = 0;
-  long long n = 0;
-  try {
-    n = std::stoll(text, &used);
-  } catch (...) {
+  auto parsed = count_and_unit(text);
+  if (!parsed || !(parsed->second.empty() || parsed->second == "d")) {
     return std::nullopt;
   }
-  if (n < 0 || !(used == text.size() || text.substr(used) == "d")) {
-    return std::nullopt;
-  }
-  return n;
+  return parsed->first;
 }
 
 std::string compiler_text(Store& store, const std::string& id) {
