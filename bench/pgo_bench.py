@@ -11,10 +11,14 @@ multi-TU example) and compiler (gcc, clang):
             directory and database.
 Then every variant runs side by side in interleaved rounds, CPU time
 (user+sys); min and median are reported. Outputs must match.
+With --objective instructions the sessions tune on callgrind instruction
+counts and every variant is counted once under callgrind (deterministic: the
+machine's load does not change the figure; fewer instructions is not always
+less time).
 
 Usage: bench/pgo_bench.py --bin build/bin [--budget 6] [--rounds 7]
                           [--programs interp,sort,hashing,make-c] [--compilers gcc,clang]
-                          [--out results.json]
+                          [--objective time|instructions] [--out results.json]
 """
 import argparse
 import glob
@@ -42,13 +46,16 @@ def run(cmd, **kw):
     return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw)
 
 
+MAKE_C_SIZE = "200"
+
+
 def project(name, dest):
     """A fresh copy of the program: (directory, binary, bench argv)."""
     os.makedirs(dest)
     if name == "make-c":
         for f in glob.glob(os.path.join(ROOT, "examples", "make-c", "*")):
             shutil.copy(f, dest)
-        return dest, os.path.join(dest, "makec_demo"), ["./makec_demo", "200"]
+        return dest, os.path.join(dest, "makec_demo"), ["./makec_demo", MAKE_C_SIZE]
     shutil.copy(os.path.join(HERE, "kernels", name + ".c"), os.path.join(dest, "kernel.c"))
     with open(os.path.join(dest, "Makefile"), "w") as f:
         f.write(MAKEFILE)
@@ -75,12 +82,12 @@ def pgo_only(d, binary, bench, cc):
         plain_build(d, cc, "-O2 -fprofile-instr-use=" + merged)
 
 
-def tuned(d, binary, bench, cc, llmcc_bin, budget, pgo):
+def tuned(d, binary, bench, cc, llmcc_bin, budget, pgo, objective="time"):
     env = dict(os.environ, LLMCC_DIR=os.path.join(d, ".state"), LLMCC_CC=cc,
                PATH=llmcc_bin + ":" + os.environ["PATH"])
     run(["make", "-s", "-B", "CC=llmcc", "CFLAGS=-O2"], cwd=d, env=env)
     cmd = ["llmcc", "tune", "--build-dir", ".", "--bench", " ".join(bench), "--budget", str(budget),
-           "--repeats", "3", "--max-tus", "2", "--seed", "1", "--json", "-q"]
+           "--repeats", "3", "--max-tus", "2", "--seed", "1", "--objective", objective, "--json", "-q"]
     if pgo:
         cmd.append("--pgo")
     out = run(cmd, cwd=d, env=env).stdout
@@ -95,17 +102,38 @@ def cpu_time(binary_dir, bench):
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), out
 
 
+def instructions(binary_dir, bench):
+    """Instructions of the run (every process, as llmcc counts them) and its output."""
+    with tempfile.TemporaryDirectory(prefix="llmcc-cg-") as tmp:
+        out = subprocess.run(["valgrind", "--tool=callgrind", "--trace-children=yes",
+                              "--callgrind-out-file=" + tmp + "/cg.%p", "--log-file=" + tmp + "/log.%p"] + bench,
+                             cwd=binary_dir, check=True, capture_output=True, text=True).stdout
+        total = 0
+        for f in glob.glob(tmp + "/cg.*"):
+            for line in open(f):
+                if line.startswith("summary:") or line.startswith("totals:"):
+                    total += int(line.split()[1])
+                    break
+        return float(total), out
+
+
 def main():
+    global MAKE_C_SIZE
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
     ap.add_argument("--budget", type=int, default=6)
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--programs", default="interp,sort,hashing,make-c")
     ap.add_argument("--compilers", default="gcc,clang")
+    ap.add_argument("--objective", default="time", choices=["time", "instructions"])
+    ap.add_argument("--make-c-size", default=MAKE_C_SIZE, help="make-c's input size (callgrind is ~50x slower)")
     ap.add_argument("--out", default="")
     a = ap.parse_args()
+    MAKE_C_SIZE = a.make_c_size
+    if a.objective == "instructions":
+        a.rounds = 1  # deterministic
     llmcc_bin = os.path.abspath(a.bin)
-    results = {"load_before": os.getloadavg(), "rows": []}
+    results = {"load_before": os.getloadavg(), "objective": a.objective, "rows": []}
     work = tempfile.mkdtemp(prefix="llmcc-pgo-bench-")
     try:
         for cc in a.compilers.split(","):
@@ -119,14 +147,14 @@ def main():
                     elif v == "pgo-only":
                         pgo_only(d, binary, bench, cc)
                     else:
-                        configs[v] = tuned(d, binary, bench, cc, llmcc_bin, a.budget, v == "tuned+pgo")
+                        configs[v] = tuned(d, binary, bench, cc, llmcc_bin, a.budget, v == "tuned+pgo", a.objective)
                     variants[v] = d
                     print(f"{cc} {name}: built {v} {configs.get(v, '')}", file=sys.stderr, flush=True)
                 times = {v: [] for v in variants}
                 outputs = {}
                 for _ in range(a.rounds):
                     for v, d in variants.items():
-                        t, out = cpu_time(d, bench)
+                        t, out = (instructions if a.objective == "instructions" else cpu_time)(d, bench)
                         times[v].append(t)
                         outputs.setdefault(v, out)
                 ref = outputs["-O3"]
@@ -145,10 +173,14 @@ def main():
     if a.out:
         with open(a.out, "w") as f:
             f.write(text + "\n")
-    print("| compiler | program | -O3 min / med (s) | pgo-only | tuned | tuned+pgo |")
+    unit = "M instructions" if a.objective == "instructions" else "min / med (s)"
+    print(f"| compiler | program | -O3 {unit} | pgo-only | tuned | tuned+pgo |")
     print("|---|---|---|---|---|---|")
     for r in results["rows"]:
-        cells = [f"{r['min'][v]:.3f} / {r['median'][v]:.3f}" for v in ["-O3", "pgo-only", "tuned", "tuned+pgo"]]
+        if a.objective == "instructions":
+            cells = [f"{r['min'][v] / 1e6:.2f}" for v in ["-O3", "pgo-only", "tuned", "tuned+pgo"]]
+        else:
+            cells = [f"{r['min'][v]:.3f} / {r['median'][v]:.3f}" for v in ["-O3", "pgo-only", "tuned", "tuned+pgo"]]
         print(f"| {r['compiler']} | {r['program']} | " + " | ".join(cells) + " |")
 
 

@@ -46,8 +46,9 @@ void print_report(const MergeReport& r, bool json) {
     fmt::print("{}\n", r.to_json().dump(2));
     return;
   }
-  fmt::print("{}added {}, replaced {}, skipped {}, rejected {}\n", r.dry_run ? "dry run: would have " : "", r.added,
-             r.replaced, r.skipped, r.rejected);
+  fmt::print("{}added {}, replaced {}, skipped {}, rejected {}{}\n", r.dry_run ? "dry run: would have " : "", r.added,
+             r.replaced, r.skipped, r.rejected,
+             r.profiles_restored > 0 ? fmt::format("; restored {} profile(s)", r.profiles_restored) : "");
   for (const auto& l : r.lines) {
     if (l.outcome != MergeOutcome::Added) {
       fmt::print("  {} {}: {}\n", to_string(l.outcome), l.source_rel.empty() ? "?" : l.source_rel, l.reason);

@@ -165,7 +165,9 @@ void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                 "profile-guided tuning: train with the benchmark, try profile use per TU (--pgo=auto|on|off; "
                 "default: the pgo setting)")
       ->check(CLI::IsMember({"auto", "on", "off"}));
-  cmd->add_option("--bench-holdout", a->holdout, "a second benchmark input: a PGO winner must not be slower on it");
+  cmd->add_option("--bench-holdout", a->holdout,
+                  "a second benchmark input: a PGO winner must not be slower on it (default: the --verify command, "
+                  "measured with the objective)");
   cmd->add_flag("--resume", a->resume, "continue the last interrupted session of --build-dir");
   cmd->add_flag("--dry-run", a->o.dry_run, "show the plan (binary, TUs, budget), run nothing");
   cmd->add_flag("--json", a->o.json, "print the summary as JSON");

@@ -57,6 +57,7 @@ public:
 private:
   Status prepare();
   Status decide_pgo();
+  void set_up_holdout(const BenchSpec& bench);
   void plan_budget();
   TuneSummary dry_run(const BuildDriver& driver) const;
   Status open_session_row();
@@ -81,7 +82,7 @@ private:
   ProgramMap m_program;
   std::optional<BuildDriver> m_driver;
   std::optional<AbMeasure> m_measure;
-  std::optional<AbMeasure> m_holdout; // --bench-holdout
+  std::optional<AbMeasure> m_holdout; // --bench-holdout, or the --verify command
   bool m_pgo = false;
   std::string m_profdata;
   std::vector<TuPlan> m_tus;
@@ -149,13 +150,32 @@ Status Session::prepare() {
   }
   m_compiler = *id;
   m_host = hw::detect_host();
-  if (!m_o.bench_holdout.empty()) {
-    BenchSpec holdout = bench;
-    holdout.argv = m_o.bench_holdout;
-    m_holdout.emplace(m_program.files(), holdout, m_objective);
-    m_holdout->set_reference("", OutputPolicy{false, ""}); // another input: another output
+  if (Status s = decide_pgo(); !s) {
+    return s;
   }
-  return decide_pgo();
+  set_up_holdout(bench);
+  return {};
+}
+
+// The PGO overfitting guard's second input: --bench-holdout, else the --verify
+// command measured with the session's objective (its CPU time, or its
+// instructions). Verify runs are the user's other input already (tests), and
+// no benchmark format reads a score from them, so the command's cost is the score.
+void Session::set_up_holdout(const BenchSpec& bench) {
+  BenchSpec holdout = bench;
+  if (!m_o.bench_holdout.empty()) {
+    holdout.argv = m_o.bench_holdout;
+  } else if (m_pgo && !m_o.verify.empty() && m_objective != Objective::Size) {
+    holdout.argv = m_o.verify;
+    holdout.format = "time";
+    holdout.regex.clear();
+    holdout.higher_is_better = false;
+    m_summary.notes.push_back("PGO holdout input: the --verify command (no --bench-holdout)");
+  } else {
+    return;
+  }
+  m_holdout.emplace(m_program.files(), holdout, m_objective);
+  m_holdout->set_reference("", OutputPolicy{false, ""}); // another input: another output
 }
 
 // PGO is on when asked for and possible; when it is not possible, one clear

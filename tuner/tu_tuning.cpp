@@ -13,6 +13,7 @@
 #include "tuner/budget.h"
 #include "tuner/confirmation.h"
 #include "tuner/object_size.h"
+#include "tuner/pgo_holdout.h"
 #include "tuner/pgo_planner.h"
 #include "tuner/pgo_training.h"
 #include "tuner/progress.h"
@@ -460,7 +461,13 @@ std::vector<ConfirmedWin> TuTuning::confirm() {
             [](const Candidate& a, const Candidate& b) { return a.speedup > b.speedup; });
   std::vector<ConfirmedWin> wins;
   int confirmed = 0;
-  for (const auto& cand : confirmation_list(m_candidates, m_deterministic ? 1 : 3, m_threshold)) {
+  std::vector<Candidate> list = confirmation_list(m_candidates, m_deterministic ? 1 : 3, m_threshold);
+  if (m_env.holdout) {
+    if (auto rival = holdout_rival_to_confirm(m_candidates, list, m_threshold)) {
+      list.push_back(*rival);
+    }
+  }
+  for (const auto& cand : list) {
     if (tune_stop_requests() >= 2) {
       break;
     }

@@ -114,6 +114,7 @@ std::string_view to_string(MergeOutcome o) {
 nlohmann::json MergeReport::to_json() const {
   nlohmann::json j = {{"added", added},     {"replaced", replaced},
                       {"skipped", skipped}, {"rejected", rejected},
+                      {"profiles_restored", profiles_restored},
                       {"dry_run", dry_run}, {"skipped_by_reason", skipped_by_reason},
                       {"rejected_by_reason", rejected_by_reason}, {"entries", nlohmann::json::array()}};
   for (const auto& l : lines) {
@@ -245,7 +246,25 @@ Expected<MergeReport> merge_bundle(Store& store, const DecodedBundle& decoded, c
             const WinnerRecord& old = **existing;
             if (old.config == w.config) {
               ++report.skipped;
-              note(MergeOutcome::Skipped, w.source_rel, "already here", &report.skipped_by_reason, "already here");
+              std::string restored;
+              if (profile) {
+                auto problem = local_profile_problem(store, options.cache_dir, w.tu_key, *profile);
+                if (!problem) {
+                  return Status{Error{problem.error()}};
+                }
+                if (!problem->empty()) {
+                  if (!options.dry_run) {
+                    if (Status put = store_bundle_profile(store, options.cache_dir, w.tu_key, *profile); !put) {
+                      return put;
+                    }
+                  }
+                  ++report.profiles_restored;
+                  restored = fmt::format("; its profile was {} (local one: {})",
+                                         options.dry_run ? "to be restored" : "restored", *problem);
+                }
+              }
+              note(MergeOutcome::Skipped, w.source_rel, "already here" + restored, &report.skipped_by_reason,
+                   "already here");
               continue;
             }
             if (!better_evidenced(w, old)) {

@@ -25,6 +25,9 @@ struct MergeLine {
 
 struct MergeReport {
   int added = 0, replaced = 0, skipped = 0, rejected = 0;
+  // Winners skipped as already here whose local profile was missing or stale:
+  // the bundle's (hash-checked) profile was stored so a rebuild applies it.
+  int profiles_restored = 0;
   std::map<std::string, int> skipped_by_reason, rejected_by_reason;
   std::vector<MergeLine> lines;
   bool dry_run = false;

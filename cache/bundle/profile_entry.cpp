@@ -131,6 +131,29 @@ std::optional<BundleProfile> bundle_profile_of(const nlohmann::json& entry, cons
   return p;
 }
 
+Expected<std::string> local_profile_problem(Store& store, const std::string& cache_dir, const std::string& tu_key,
+                                            const BundleProfile& p) {
+  auto rec = store.profile(p.hash);
+  if (!rec) {
+    return Error{rec.error()};
+  }
+  if (!*rec) {
+    return std::string("not in the database");
+  }
+  if ((*rec)->tu_key != tu_key) {
+    return std::string("recorded for another TU key");
+  }
+  if ((*rec)->family != p.family) {
+    return fmt::format("recorded as a {} profile", (*rec)->family.substr(0, 16));
+  }
+  // Where the wrapper reads it (wrapper/profile_flags.cpp), not the row's path.
+  auto actual = hash_file_hex(profile_file(cache_dir, p.hash, p.family));
+  if (!actual || *actual != p.hash) {
+    return std::string("the file is missing or altered");
+  }
+  return std::string();
+}
+
 Status store_bundle_profile(Store& store, const std::string& cache_dir, const std::string& tu_key,
                             const BundleProfile& p) {
   ProfileRecord rec;

@@ -40,6 +40,13 @@ Expected<bool> add_bundle_profile(Store& store, const WinnerRecord& w, nlohmann:
 std::optional<BundleProfile> bundle_profile_of(const nlohmann::json& entry, const WinnerRecord& w,
                                                CompilerFamily family, std::string* reason);
 
+// Why the profile this database has for `p`'s hash would not be applied to a
+// winner of `tu_key`: "" when it would be (a row for that TU key and family,
+// and a file with exactly these bytes). A winner skipped as already here gets
+// the bundle's profile when this says why, so a rebuild applies it.
+Expected<std::string> local_profile_problem(Store& store, const std::string& cache_dir, const std::string& tu_key,
+                                            const BundleProfile& p);
+
 // Writes `p` to <cache_dir>/profiles (content-addressed; an existing file is
 // kept) and records it for `tu_key`.
 Status store_bundle_profile(Store& store, const std::string& cache_dir, const std::string& tu_key,

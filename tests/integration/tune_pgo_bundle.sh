@@ -6,7 +6,8 @@
 # object byte for byte, with gcc and with clang. The training run writes only
 # into llmcc's state directory although the user's LLVM_PROFILE_FILE and
 # GCOV_PREFIX point elsewhere. A bundle whose profile bytes are altered, or
-# which lacks them, has its PGO winner rejected by reason.
+# which lacks them, has its PGO winner rejected by reason. A winner already
+# here whose local profile is gone or altered gets the bundle's back.
 source "$(dirname "$0")/lib/common.bash"
 require valgrind sqlite3 make
 DATA="$LLMCC_SOURCE_DIR/tests/integration/data/pgo-branchy"
@@ -58,6 +59,22 @@ for cc in gcc clang; do
   assert_eq "$(./prog 200000)" "$want" "$cc: the program is right"
   assert_eq "$(profile_files_in "$WORK/a-$cc" "$WORK/b-$cc")" "" "$cc: no profile file in either checkout"
 
+  note "$cc: a winner already here whose profile file is gone gets it back from the bundle"
+  rm "$LLMCC_DIR/profiles/$hash.$ext"
+  rebuild
+  assert_eq "$(stat_counter pgo.profile_missing)" "1" "$cc: without its file the profile is dropped"
+  out=$(llmcc cache import "$WORK/team-$cc.llmcc" 2>&1 | tail -n +2) # after the bundle's provenance line
+  assert_eq "$out" "added 0, replaced 0, skipped 1, rejected 0; restored 1 profile(s)
+  skipped kern.c: already here; its profile was restored (local one: the file is missing or altered)" \
+    "$cc: the import restores the profile"
+  cmp "$DIR_A/profiles/$hash.$ext" "$LLMCC_DIR/profiles/$hash.$ext" || fail "$cc: the restored profile differs"
+  rebuild
+  assert_eq "$(stat_counter pgo.applied)" "2" "$cc: the rebuild applied the restored profile"
+  cmp "$WORK/tuned-$cc.o" kern.o || fail "$cc: the restored profile did not give A's tuned object"
+  out=$(llmcc cache import "$WORK/team-$cc.llmcc" 2>&1 | tail -n +2) # after the bundle's provenance line
+  assert_eq "$out" "added 0, replaced 0, skipped 1, rejected 0
+  skipped kern.c: already here" "$cc: nothing to restore the second time"
+
   note "$cc: through a file store"
   (cd "$WORK/a-$cc" && LLMCC_DIR="$DIR_A" llmcc cache push --remote "file:$WORK/shared-$cc" >/dev/null)
   checkout "c-$cc"
@@ -66,6 +83,14 @@ for cc in gcc clang; do
   assert_contains "$out" "1 winner(s): added 1, replaced 0, skipped 0, rejected 0" "$cc: pull"
   rebuild
   cmp "$WORK/tuned-$cc.o" kern.o || fail "$cc: the pulled PGO winner did not give A's tuned object"
+  # The profile altered in place: a pull of the same winner puts the right bytes back.
+  printf 'altered' >"$LLMCC_DIR/profiles/$hash.$ext"
+  out=$(llmcc cache pull --remote "file:$WORK/shared-$cc" 2>&1)
+  assert_contains "$out" "1 winner(s): added 0, replaced 0, skipped 1, rejected 0; restored 1 profile(s)" \
+    "$cc: the pull restores the profile"
+  cmp "$DIR_A/profiles/$hash.$ext" "$LLMCC_DIR/profiles/$hash.$ext" || fail "$cc: the pulled profile differs"
+  rebuild
+  cmp "$WORK/tuned-$cc.o" kern.o || fail "$cc: the pulled profile did not give A's tuned object"
 
   note "$cc: a bundle with altered or missing profile bytes"
   python3 - "$WORK/team-$cc.llmcc" "$WORK" "$cc" <<'PY'

@@ -5,7 +5,8 @@
 # input another: clang's profile wins on the first and loses on the second
 # (instruction counts: deterministic), so the winner is refused, with the
 # exact reason, and no winner is stored. Without --bench-holdout the same
-# session keeps the PGO winner.
+# session keeps the PGO winner, unless --verify runs the other input: the
+# verify run is then the holdout (issue 15, point 3).
 source "$(dirname "$0")/lib/common.bash"
 require valgrind sqlite3 make clang llvm-profdata-14
 export LLMCC_CC=clang
@@ -49,4 +50,34 @@ assert_eq "$(field reason)" "the PGO winner was slower on the holdout input (${r
   "the exact reason"
 assert_eq "$(pgo_winner)" "none" "no winner is stored"
 assert_eq "$(./prog 200000 6)" "$want" "the program is left as the user builds it"
+
+note "without --bench-holdout, the --verify run is the holdout input"
+new_project verify
+tune --verify "./prog 200000 6"
+assert_contains "$(notes)" "PGO holdout input: the --verify command (no --bench-holdout)" "the note names the input"
+# The same command under callgrind: the same count as --bench-holdout's, to the digit.
+assert_contains "$(notes)" "kern.c: holdout ${ratio}x for pgo=use against the plain build: PGO dropped" \
+  "the verify run refuses the PGO winner"
+assert_eq "$(field status)" "no_gain" "no winner (verify holdout)"
+assert_eq "$(field reason)" "the PGO winner was slower on the holdout input (${ratio}x against the plain build)" \
+  "the exact reason (verify holdout)"
+assert_eq "$(pgo_winner)" "none" "no winner is stored (verify holdout)"
+
+note "a --verify run on the training input keeps the PGO winner"
+new_project verify-kept
+tune --verify "./prog 200000 1"
+hash=$(sqlite3 "$LLMCC_DIR/llmcc.db" "SELECT hash FROM profiles")
+kept=$(notes | sed -n 's/^kern.c: holdout \([0-9.]*\)x for pgo=use against the plain build: PGO kept$/\1/p')
+[[ -n $kept ]] || fail "no holdout note: $(notes)"
+python3 -c "import sys; sys.exit(0 if float('$kept') >= 1 else 1)" || fail "holdout ratio $kept is a loss"
+assert_eq "$(field status)" "tuned" "the profile stands"
+assert_eq "$(pgo_winner)" "$hash" "the winner uses the profile (verify holdout)"
+
+note "--bench-holdout wins over --verify"
+new_project both
+tune --verify "./prog 200000 6" --bench-holdout "./prog 200000 1"
+assert_contains "$(notes)" "PGO kept" "the --bench-holdout input decides"
+[[ "$(notes)" != *"PGO holdout input: the --verify command"* ]] || fail "the verify note with --bench-holdout"
+assert_eq "$(field status)" "tuned" "the profile stands (both)"
+
 pass "the PGO overfitting guard"

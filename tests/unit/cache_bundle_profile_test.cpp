@@ -167,3 +167,81 @@ TEST(BundleProfile, ExportLeavesOutAWinnerWhoseProfileIsGone) {
   EXPECT_EQ(all->bundle.winners.size(), 0u);
   EXPECT_EQ(all->without_profile, 1);
 }
+
+// A winner skipped as already here may have lost its profile (the file deleted
+// or altered, the row recorded for another TU key): the bundle's checked bytes
+// restore it, counted, so a rebuild applies the profile again.
+TEST(BundleProfile, AWinnerAlreadyHereGetsItsProfileBack) {
+  Host a;
+  ASSERT_TRUE(a.store->put_winner(pgo_winner(a.hash)).ok());
+  CompilerIdentity gcc;
+  gcc.id = std::string(32, 'c');
+  gcc.path = "/usr/bin/gcc";
+  gcc.family = CompilerFamily::Gcc;
+  gcc.version = "12.2.0";
+  ASSERT_TRUE(a.store->put_compiler(gcc).ok());
+  auto all = collect_bundle(*a.store, {}, {"abc123", "x86_64/GenuineIntel/x86-64-v3", "0.1.0", 1000});
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  DecodedBundle decoded{all->bundle, SignatureState::Unsigned};
+
+  TempDir b_dir;
+  auto b = Store::open(b_dir.path() + "/llmcc.db");
+  ASSERT_TRUE(b.ok());
+  MergeOptions o;
+  o.cache_dir = b_dir.path();
+  auto r = merge_bundle(**b, decoded, o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->added, 1);
+  EXPECT_EQ(r->profiles_restored, 0) << "a profile stored with its new winner is not a restore";
+
+  r = merge_bundle(**b, decoded, o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->skipped, 1);
+  EXPECT_EQ(r->profiles_restored, 0);
+  EXPECT_EQ(r->lines.at(0).reason, "already here");
+
+  const std::string file = profile_file(b_dir.path(), a.hash, "gcc");
+  std::filesystem::remove(file);
+  auto dry = o;
+  dry.dry_run = true;
+  r = merge_bundle(**b, decoded, dry);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->profiles_restored, 1);
+  EXPECT_EQ(r->lines.at(0).reason,
+            "already here; its profile was to be restored (local one: the file is missing or altered)");
+  EXPECT_FALSE(fs::exists(file)) << "a dry run writes no profile";
+  r = merge_bundle(**b, decoded, o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->skipped, 1);
+  EXPECT_EQ(r->profiles_restored, 1);
+  EXPECT_EQ(r->skipped_by_reason.at("already here"), 1);
+  EXPECT_EQ(r->lines.at(0).reason,
+            "already here; its profile was restored (local one: the file is missing or altered)");
+  EXPECT_EQ(fs::read_file(file).value_or(""), kBytes);
+  EXPECT_EQ(r->to_json()["profiles_restored"], 1);
+
+  ASSERT_TRUE(fs::write_file_atomic(file, "altered").ok());
+  r = merge_bundle(**b, decoded, o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->profiles_restored, 1);
+  EXPECT_EQ(fs::read_file(file).value_or(""), kBytes);
+
+  auto row = (*b)->profile(a.hash);
+  ASSERT_TRUE(row.ok() && *row);
+  ProfileRecord stale = **row;
+  stale.tu_key = std::string(32, 'e');
+  ASSERT_TRUE((*b)->put_profile(stale).ok());
+  r = merge_bundle(**b, decoded, o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->profiles_restored, 1);
+  EXPECT_EQ(r->lines.at(0).reason,
+            "already here; its profile was restored (local one: recorded for another TU key)");
+  row = (*b)->profile(a.hash);
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_EQ((*row)->tu_key, std::string(32, 'a'));
+
+  r = merge_bundle(**b, decoded, o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->profiles_restored, 0);
+  EXPECT_EQ(r->lines.at(0).reason, "already here");
+}
