@@ -49,8 +49,9 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 
 class Session {
 public:
-  Session(const TuneOptions& o, const Config& config, Store& store, const PlannerFactory& factory)
-      : m_o(o), m_config(config), m_store(store), m_factory(factory), m_progress(o.quiet || o.json, o.verbose) {}
+  Session(const TuneOptions& o, const Config& config, Store& store, const PlannerFactory& factory, TuClaims* claims)
+      : m_o(o), m_config(config), m_store(store), m_factory(factory), m_claims(claims),
+        m_progress(o.quiet || o.json, o.verbose) {}
 
   Expected<TuneSummary> run();
 
@@ -70,6 +71,7 @@ private:
   const Config& m_config;
   Store& m_store;
   const PlannerFactory& m_factory;
+  TuClaims* m_claims;
   Progress m_progress;
   Clock::time_point m_started = Clock::now();
 
@@ -268,6 +270,7 @@ TuningEnv Session::tuning_env() {
   env.profdata = m_profdata;
   env.cache_dir = m_config.cache_dir();
   env.holdout = m_holdout ? &*m_holdout : nullptr;
+  env.claims = m_claims;
   return env;
 }
 
@@ -438,8 +441,8 @@ Expected<TuneSummary> Session::run() {
 } // namespace
 
 Expected<TuneSummary> run_tune_session(const TuneOptions& options, const Config& config, Store& store,
-                                       const PlannerFactory& make_planner) {
-  Session s(options, config, store, make_planner);
+                                       const PlannerFactory& make_planner, TuClaims* claims) {
+  Session s(options, config, store, make_planner, claims);
   return s.run();
 }
 

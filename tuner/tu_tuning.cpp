@@ -561,7 +561,27 @@ void TuTuning::finish(const std::vector<ConfirmedWin>& wins) {
 }
 
 TuResult TuTuning::run(const TrialHistory& all_history) {
-  if (!compute_key() || !measure_baseline()) {
+  if (!compute_key()) {
+    return m_res;
+  }
+  // Another host tuning this TU keeps it; ours is released however this returns.
+  if (m_env.claims) {
+    if (std::optional<std::string> held = m_env.claims->claim(m_tu.tu_key)) {
+      m_res.status = TuStatus::Skipped;
+      m_res.reason = *held;
+      return m_res;
+    }
+  }
+  struct Release {
+    TuClaims* claims;
+    const std::string& key;
+    ~Release() {
+      if (claims) {
+        claims->release(key);
+      }
+    }
+  } release{m_env.claims, m_tu.tu_key};
+  if (!measure_baseline()) {
     return m_res;
   }
   static const std::vector<TrialRow> kNone;
