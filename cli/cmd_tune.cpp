@@ -174,7 +174,7 @@ void print_summary(const TuneSummary& s, bool whole) {
     return fmt::format("{:.4g}", v);
   };
   for (const auto& t : s.tus) {
-    bool tuned = t.status == TuStatus::Tuned;
+    bool tuned = t.status == TuStatus::Tuned || t.status == TuStatus::Confirmed;
     rows.push_back({t.source_rel, std::string(to_string(t.status)), fmt_score(t.baseline), tuned ? fmt_score(t.best) : "-",
                     tuned ? fmt::format("{:.3f}x [{:.3f}, {:.3f}]", t.speedup, t.speedup_low, t.speedup_high) : "-",
                     std::to_string(t.trials), tuned ? t.config : t.reason});
@@ -201,7 +201,7 @@ void print_summary(const TuneSummary& s, bool whole) {
     size_t room = std::max<size_t>(width > used_without_last(rows) ? width - used_without_last(rows) : 0, 20);
     for (size_t i = 1; i < rows.size(); ++i) {
       std::string& last = rows[i].back();
-      if (s.tus[i - 1].status == TuStatus::Tuned) {
+      if (s.tus[i - 1].status == TuStatus::Tuned || s.tus[i - 1].status == TuStatus::Confirmed) {
         last = short_config(config_from_display(last), "", room);
       } else if (last.size() > room) {
         last = last.substr(0, room - 3) + "..."; // the whole reason: --json, explain
@@ -267,6 +267,9 @@ void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                 "default: the pgo setting)")
       ->check(CLI::IsMember({"auto", "on", "off"}));
   cmd->add_option("--bench-holdout", a->holdout, "a second benchmark input: a PGO winner must not be slower on it");
+  cmd->add_flag("--reconfirm", a->o.reconfirm,
+                "re-measure the pulled and imported winners of the program on this host; keep those that hold, "
+                "drop the others (docs/sharing.md)");
   cmd->add_flag("--no-claims", a->no_claims,
                 "do not claim TUs in the remote store (default: the claims setting; docs/sharing.md)");
   cmd->add_flag("--resume", a->resume, "continue the last interrupted session of --build-dir");
@@ -327,7 +330,7 @@ void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                    std::signal(SIGINT, on_sigint);
                    auto llm_usage = std::make_shared<LlmUsage>();
                    std::unique_ptr<TuClaims> claims =
-                       o.dry_run ? nullptr : open_claims(ctx.config(), a->no_claims);
+                       o.dry_run || o.reconfirm ? nullptr : open_claims(ctx.config(), a->no_claims);
                    auto summary = run_tune_session(o, ctx.config(), *store,
                                                    planner_factory(ctx, a->llm_budget, llm_usage), claims.get());
                    claims.reset();

@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "cache/local/store.h"
+#include "cache/local_confirmation.h"
 #include "config/config.h"
 #include "config/pgo_mode.h"
 #include "hwdetect/host.h"
@@ -293,7 +294,7 @@ void Session::tune_all() {
     const bool can_hand_on = std::any_of(m_tus.begin() + static_cast<long>(i) + 1, m_tus.end(),
                                          [&](const TuPlan& later) { return !done(later); });
     int budget = std::min(t.budget + carry, m_o.budget - m_summary.trials);
-    if (budget <= 0) {
+    if (budget <= 0 && !m_o.reconfirm) { // --reconfirm runs no trials from the budget
       break;
     }
     TuResult r = tune_tu(env, t, budget, can_hand_on, m_history, m_summary);
@@ -380,11 +381,30 @@ Expected<TuneSummary> Session::run() {
   if (Status s = prepare(); !s) {
     return Error{s.message()};
   }
-  auto tus = select_tus(m_program, m_o, m_config, m_measure->bench(), m_progress, m_summary.notes);
-  if (!tus) {
-    return Error{tus.error()};
+  if (m_o.reconfirm) {
+    // The TUs with a winner from elsewhere; TuTuning matches each by its key.
+    std::vector<std::string> sources;
+    if (auto all = m_store.winners()) {
+      for (const auto& w : *all) {
+        if (w.origin != "local" && w.compiler_id == m_compiler.id && w.objective == m_o.objective &&
+            !local_confirmation(w, m_host.fingerprint())) {
+          sources.push_back(w.source_rel);
+        }
+      }
+    }
+    m_tus = select_tus_by_source(m_program, m_config, sources);
+    if (m_tus.empty()) {
+      return Error{fmt::format("no pulled or imported winner (objective {}, compiler {}) that is not confirmed "
+                               "here yet for a TU of {}: nothing to re-measure (see llmcc winners)",
+                               m_o.objective, m_compiler.id, m_binary)};
+    }
+  } else {
+    auto tus = select_tus(m_program, m_o, m_config, m_measure->bench(), m_progress, m_summary.notes);
+    if (!tus) {
+      return Error{tus.error()};
+    }
+    m_tus = std::move(*tus);
   }
-  m_tus = std::move(*tus);
   m_space = probed_search_space(m_store, m_compiler, m_policy, m_progress, m_summary.notes);
   plan_budget();
 
