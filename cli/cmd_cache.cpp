@@ -12,6 +12,7 @@
 #include "cache/remote/sync.h"
 #include "cache/remote/sync_files.h"
 #include "cache/remote/sync_lock.h"
+#include "cli/sharing_host.h"
 #include "cli/tool.h"
 #include "hwdetect/host.h"
 #include "util/fs.h"
@@ -19,16 +20,8 @@
 
 namespace llmcc::cli {
 
-namespace {
-
-int fail(const std::string& message) {
-  fmt::print(stderr, "llmcc: error: {}\n", message);
-  return 1;
-}
-
-// LLMCC_TEST_HOST_FP and LLMCC_TEST_HW_CLASS let one machine play several
-// hosts in the sharing tests (tests/integration/cache_sync_hosts.sh); the
-// compile path never reads them.
+// The compile path never reads LLMCC_TEST_HOST_FP or LLMCC_TEST_HW_CLASS
+// (tests/integration/cache_sync_hosts.sh).
 BundleProvenance this_host() {
   hw::HostInfo host = hw::detect_host();
   BundleProvenance p{host.fingerprint(), host.hw_class(), LLMCC_VERSION, now_unix()};
@@ -39,6 +32,13 @@ BundleProvenance this_host() {
     p.hw_class = c;
   }
   return p;
+}
+
+namespace {
+
+int fail(const std::string& message) {
+  fmt::print(stderr, "llmcc: error: {}\n", message);
+  return 1;
 }
 
 void print_report(const MergeReport& r, bool json) {

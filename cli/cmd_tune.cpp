@@ -2,9 +2,15 @@
 #include <fmt/format.h>
 
 #include <csignal>
+#include <ctime>
 #include <regex>
+#include <unistd.h>
 
+#include "cache/remote/claim_board.h"
+#include "cache/remote/remote_store.h"
+#include "cli/sharing_host.h"
 #include "cli/tool.h"
+#include "tuner/tu_claims.h"
 #include "tuner/progress.h"
 #include "tuner/session.h"
 #include "util/fs.h"
@@ -20,8 +26,103 @@ struct TuneArgs {
   TuneOptions o;
   std::string bench, verify, build_cmd, time, holdout;
   bool resume = false;
+  bool no_claims = false;
   int64_t llm_budget = 0;
 };
+
+std::string utc_time(int64_t unix_ms) {
+  std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm {};
+  char buf[32] = "?";
+  if (gmtime_r(&t, &tm)) {
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  }
+  return buf;
+}
+
+// Host claims through the first writable remote store (cache/remote/claim_board.h).
+// A store that fails is warned about once and tuning goes on unclaimed.
+class RemoteTuClaims : public TuClaims {
+public:
+  RemoteTuClaims(std::unique_ptr<RemoteStore> store, const BundleProvenance& host, int64_t ttl_ms)
+      : m_store(std::move(store)) {
+    char name[256] = {};
+    std::string host_name = ::gethostname(name, sizeof name - 1) == 0 ? name : host.host_fp;
+    m_board.emplace(*m_store, host.hw_class, make_claim_owner(host.host_fp), host_name + " (" + host.host_fp + ")",
+                    ttl_ms);
+  }
+  ~RemoteTuClaims() override {
+    if (m_board) {
+      m_board->release_all();
+    }
+  }
+
+  std::optional<std::string> claim(const std::string& tu_key) override {
+    if (!m_board) {
+      return std::nullopt;
+    }
+    ClaimOutcome o = m_board->claim(tu_key);
+    if (o.state == ClaimState::HeldElsewhere) {
+      return fmt::format("claimed by host {} until {}, skipping", o.holder.host.empty() ? "?" : o.holder.host,
+                         utc_time(o.holder.expires_ms));
+    }
+    if (o.state == ClaimState::Unavailable) {
+      log::warn("host claims unavailable ({}); tuning without claims", o.message);
+      m_board.reset();
+    }
+    return std::nullopt;
+  }
+
+  void release(const std::string& tu_key) override {
+    if (m_board) {
+      if (RemoteReply r = m_board->release(tu_key); !r.ok()) {
+        log::warn("could not release a host claim ({}); it expires by itself", r.message);
+      }
+    }
+  }
+
+private:
+  std::unique_ptr<RemoteStore> m_store;
+  std::optional<ClaimBoard> m_board;
+};
+
+// The `claims` setting: on, off, or auto (on when a writable store is configured).
+std::unique_ptr<TuClaims> open_claims(const Config& config, bool no_claims) {
+  const std::string mode = config.str("claims");
+  if (no_claims || mode == "off" || mode == "false" || mode == "0") {
+    return nullptr;
+  }
+  auto specs = parse_remote_setting(config.str("remote"));
+  if (!specs) {
+    log::warn("host claims off: {}", specs.error().message);
+    return nullptr;
+  }
+  const RemoteSpec* writable = nullptr;
+  for (const auto& s : *specs) {
+    if (!s.read_only) {
+      writable = &s;
+      break;
+    }
+  }
+  if (!writable) {
+    if (mode == "on" || mode == "true" || mode == "1") {
+      log::warn("claims is on but no writable remote store is configured: tuning without claims");
+    }
+    return nullptr;
+  }
+  int64_t ttl_sec = 3600;
+  try {
+    ttl_sec = std::max<int64_t>(1, std::stoll(config.str("claim_ttl")));
+  } catch (const std::exception&) {
+    log::warn("claim_ttl '{}' is not a number of seconds: using 3600", config.str("claim_ttl"));
+  }
+  auto store = open_remote_store(*writable);
+  if (!store) {
+    log::warn("host claims unavailable ({}); tuning without claims", store.error().message);
+    return nullptr;
+  }
+  return std::make_unique<RemoteTuClaims>(std::move(*store), this_host(), ttl_sec * 1000);
+}
 
 // "20m", "90s", "1h30m", "45" (seconds).
 bool parse_duration(const std::string& text, double& seconds) {
@@ -73,7 +174,7 @@ void print_summary(const TuneSummary& s, bool whole) {
     return fmt::format("{:.4g}", v);
   };
   for (const auto& t : s.tus) {
-    bool tuned = t.status == TuStatus::Tuned;
+    bool tuned = t.status == TuStatus::Tuned || t.status == TuStatus::Confirmed;
     rows.push_back({t.source_rel, std::string(to_string(t.status)), fmt_score(t.baseline), tuned ? fmt_score(t.best) : "-",
                     tuned ? fmt::format("{:.3f}x [{:.3f}, {:.3f}]", t.speedup, t.speedup_low, t.speedup_high) : "-",
                     std::to_string(t.trials), tuned ? t.config : t.reason});
@@ -100,7 +201,7 @@ void print_summary(const TuneSummary& s, bool whole) {
     size_t room = std::max<size_t>(width > used_without_last(rows) ? width - used_without_last(rows) : 0, 20);
     for (size_t i = 1; i < rows.size(); ++i) {
       std::string& last = rows[i].back();
-      if (s.tus[i - 1].status == TuStatus::Tuned) {
+      if (s.tus[i - 1].status == TuStatus::Tuned || s.tus[i - 1].status == TuStatus::Confirmed) {
         last = short_config(config_from_display(last), "", room);
       } else if (last.size() > room) {
         last = last.substr(0, room - 3) + "..."; // the whole reason: --json, explain
@@ -168,6 +269,11 @@ void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
   cmd->add_option("--bench-holdout", a->holdout,
                   "a second benchmark input: a PGO winner must not be slower on it (default: the --verify command, "
                   "measured with the objective)");
+  cmd->add_flag("--reconfirm", a->o.reconfirm,
+                "re-measure the pulled and imported winners of the program on this host; keep those that hold, "
+                "drop the others (docs/sharing.md)");
+  cmd->add_flag("--no-claims", a->no_claims,
+                "do not claim TUs in the remote store (default: the claims setting; docs/sharing.md)");
   cmd->add_flag("--resume", a->resume, "continue the last interrupted session of --build-dir");
   cmd->add_flag("--dry-run", a->o.dry_run, "show the plan (binary, TUs, budget), run nothing");
   cmd->add_flag("--json", a->o.json, "print the summary as JSON");
@@ -225,8 +331,11 @@ void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                    }
                    std::signal(SIGINT, on_sigint);
                    auto llm_usage = std::make_shared<LlmUsage>();
-                   auto summary =
-                       run_tune_session(o, ctx.config(), *store, planner_factory(ctx, a->llm_budget, llm_usage));
+                   std::unique_ptr<TuClaims> claims =
+                       o.dry_run || o.reconfirm ? nullptr : open_claims(ctx.config(), a->no_claims);
+                   auto summary = run_tune_session(o, ctx.config(), *store,
+                                                   planner_factory(ctx, a->llm_budget, llm_usage), claims.get());
+                   claims.reset();
                    std::signal(SIGINT, SIG_DFL);
                    if (!summary) {
                      log::error("{}", summary.error().message);

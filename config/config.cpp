@@ -31,6 +31,8 @@ const std::vector<ConfigKey>& config_keys() {
       {"llm_model", "", "model name for the LLM planner"},
       {"llm_api_key_env", "OPENAI_API_KEY", "name of the environment variable holding the API key (the key itself is never stored)"},
       {"remote", "", "remote stores, space separated: http://host/path redis://host:port"},
+      {"claims", "auto", "host claims in llmcc tune: on, off, auto (on when a writable remote store is configured)"},
+      {"claim_ttl", "3600", "seconds a host claim on a TU lasts (a killed session's claim expires then)"},
       {"remote_sync_interval", "300", "seconds between automatic background pulls from the remote stores (0 = off)"},
       {"trial_history", "50", "tuning sessions whose trials are kept: llmcc tune drops older ones with their trials (winners stay)"},
       {"pgo", "off", "profile-guided tuning in llmcc tune: off, on (as --pgo: say why when it cannot), auto (when the compiler's profile tools are there)"},

@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "cache/local/store.h"
+#include "cache/local_confirmation.h"
 #include "config/config.h"
 #include "config/pgo_mode.h"
 #include "hwdetect/host.h"
@@ -49,8 +50,9 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 
 class Session {
 public:
-  Session(const TuneOptions& o, const Config& config, Store& store, const PlannerFactory& factory)
-      : m_o(o), m_config(config), m_store(store), m_factory(factory), m_progress(o.quiet || o.json, o.verbose) {}
+  Session(const TuneOptions& o, const Config& config, Store& store, const PlannerFactory& factory, TuClaims* claims)
+      : m_o(o), m_config(config), m_store(store), m_factory(factory), m_claims(claims),
+        m_progress(o.quiet || o.json, o.verbose) {}
 
   Expected<TuneSummary> run();
 
@@ -71,6 +73,7 @@ private:
   const Config& m_config;
   Store& m_store;
   const PlannerFactory& m_factory;
+  TuClaims* m_claims;
   Progress m_progress;
   Clock::time_point m_started = Clock::now();
 
@@ -288,6 +291,7 @@ TuningEnv Session::tuning_env() {
   env.profdata = m_profdata;
   env.cache_dir = m_config.cache_dir();
   env.holdout = m_holdout ? &*m_holdout : nullptr;
+  env.claims = m_claims;
   return env;
 }
 
@@ -310,7 +314,7 @@ void Session::tune_all() {
     const bool can_hand_on = std::any_of(m_tus.begin() + static_cast<long>(i) + 1, m_tus.end(),
                                          [&](const TuPlan& later) { return !done(later); });
     int budget = std::min(t.budget + carry, m_o.budget - m_summary.trials);
-    if (budget <= 0) {
+    if (budget <= 0 && !m_o.reconfirm) { // --reconfirm runs no trials from the budget
       break;
     }
     TuResult r = tune_tu(env, t, budget, can_hand_on, m_history, m_summary);
@@ -397,11 +401,30 @@ Expected<TuneSummary> Session::run() {
   if (Status s = prepare(); !s) {
     return Error{s.message()};
   }
-  auto tus = select_tus(m_program, m_o, m_config, m_measure->bench(), m_progress, m_summary.notes);
-  if (!tus) {
-    return Error{tus.error()};
+  if (m_o.reconfirm) {
+    // The TUs with a winner from elsewhere; TuTuning matches each by its key.
+    std::vector<std::string> sources;
+    if (auto all = m_store.winners()) {
+      for (const auto& w : *all) {
+        if (w.origin != "local" && w.compiler_id == m_compiler.id && w.objective == m_o.objective &&
+            !local_confirmation(w, m_host.fingerprint())) {
+          sources.push_back(w.source_rel);
+        }
+      }
+    }
+    m_tus = select_tus_by_source(m_program, m_config, sources);
+    if (m_tus.empty()) {
+      return Error{fmt::format("no pulled or imported winner (objective {}, compiler {}) that is not confirmed "
+                               "here yet for a TU of {}: nothing to re-measure (see llmcc winners)",
+                               m_o.objective, m_compiler.id, m_binary)};
+    }
+  } else {
+    auto tus = select_tus(m_program, m_o, m_config, m_measure->bench(), m_progress, m_summary.notes);
+    if (!tus) {
+      return Error{tus.error()};
+    }
+    m_tus = std::move(*tus);
   }
-  m_tus = std::move(*tus);
   m_space = probed_search_space(m_store, m_compiler, m_policy, m_progress, m_summary.notes);
   plan_budget();
 
@@ -458,8 +481,8 @@ Expected<TuneSummary> Session::run() {
 } // namespace
 
 Expected<TuneSummary> run_tune_session(const TuneOptions& options, const Config& config, Store& store,
-                                       const PlannerFactory& make_planner) {
-  Session s(options, config, store, make_planner);
+                                       const PlannerFactory& make_planner, TuClaims* claims) {
+  Session s(options, config, store, make_planner, claims);
   return s.run();
 }
 

@@ -17,8 +17,11 @@ namespace llmcc {
 
 class Config;
 class Store;
+class TuClaims;
 
+// `claims` (may be null): host claims, so hosts sharing a store skip the TUs
+// another is tuning (tuner/tu_claims.h).
 Expected<TuneSummary> run_tune_session(const TuneOptions& options, const Config& config, Store& store,
-                                       const PlannerFactory& make_planner);
+                                       const PlannerFactory& make_planner, TuClaims* claims = nullptr);
 
 } // namespace llmcc

@@ -133,4 +133,23 @@ Expected<std::vector<TuPlan>> select_tus(const ProgramMap& program, const TuneOp
   return chosen;
 }
 
+std::vector<TuPlan> select_tus_by_source(const ProgramMap& program, const Config& config,
+                                         const std::vector<std::string>& sources) {
+  std::vector<TuPlan> out;
+  for (const auto& t : program.tus) {
+    std::vector<std::string> args(t.compile.argv.begin() + 1, t.compile.argv.end());
+    std::string root = find_project_root(t.compile.source, config);
+    std::string rel = fs::relative_to(t.compile.source, root).value_or(fs::base_name(t.compile.source));
+    if (uses_lto(args) || std::find(sources.begin(), sources.end(), rel) == sources.end()) {
+      continue;
+    }
+    TuPlan p;
+    p.compile = t.compile;
+    p.source_rel = rel;
+    p.share = 1;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 } // namespace llmcc

@@ -33,4 +33,9 @@ Expected<std::vector<TuPlan>> select_tus(const ProgramMap& program, const TuneOp
                                          const Config& config, const BenchSpec& bench, Progress& progress,
                                          std::vector<std::string>& notes);
 
+// --reconfirm: every TU of the program whose project-relative source is in
+// `sources` (those with a pulled or imported winner), LTO TUs left out.
+std::vector<TuPlan> select_tus_by_source(const ProgramMap& program, const Config& config,
+                                         const std::vector<std::string>& sources);
+
 } // namespace llmcc

@@ -7,6 +7,7 @@
 #include <optional>
 #include <utility>
 
+#include "cache/local_confirmation.h"
 #include "features/feature_cache.h"
 #include "features/neighbours.h"
 #include "tuner/binary_install.h"
@@ -86,6 +87,13 @@ private:
   // False when the TU cannot be tuned at all.
   bool screen_all(Planner& planner, std::vector<TrialOutcome> history);
   std::vector<ConfirmedWin> confirm();
+  // `cand` built and re-measured against the baseline in fresh interleaved
+  // runs, recorded as a "confirm" trial; nullopt (why in `failure`) when it
+  // does not build, pass --verify (with `verify`) or run.
+  std::optional<ConfirmedWin> measure_confirmation(const Candidate& cand, uint64_t salt, bool verify,
+                                                   std::string& failure);
+  // --reconfirm: this TU's pulled or imported winner re-measured here.
+  void reconfirm();
   void finish(const std::vector<ConfirmedWin>& wins);
   double score_of(const RunSample& s) const;
   // `runs`: what the report needs of the trial's runs (samples, times).
@@ -475,45 +483,73 @@ std::vector<ConfirmedWin> TuTuning::confirm() {
     m_env.progress->status(fmt::format("[{}] confirming {:.3f}x: {}", m_tu.source_rel, cand.speedup,
                                        m_env.progress->whole() ? cand.config.display()
                                                                : short_config(cand.config, cand.op, 40)));
-    BuildResult b = m_env.driver->rebuild(m_tu.compile, cand.config);
-    if (!b.ok || !save_program(m_env.program_files, m_cand_copy)) {
-      continue;
-    }
-    std::vector<double> bs, cs;
-    double run_sec = 0;
-    Comparison cmp;
-    if (m_env.measure->objective() == Objective::Size) {
-      auto size = object_code_size(m_tu.compile.output);
-      bs = {m_res.baseline};
-      cs = {size ? *size : m_res.baseline};
-      cmp = compare(bs, cs, m_threshold);
-    } else {
-      int pairs = m_deterministic ? 1 : std::max(7, m_o.repeats + 2);
-      auto started = Clock::now();
-      PairRuns runs = m_env.measure->measure_pairs(m_base.copy, m_cand_copy, pairs);
-      run_sec = std::chrono::duration<double>(Clock::now() - started).count();
-      if (!runs.ok) {
-        continue;
-      }
-      bs = runs.base;
-      cs = runs.cand;
-      cmp = compare(bs, cs, m_threshold, 0.95, m_o.seed * 7919 + static_cast<uint64_t>(confirmed));
-    }
-    Proposal p{cand.config, "confirm", cand.rationale};
-    TrialOutcome o{cand.config, "confirm", cmp.win ? Verdict::Ok : Verdict::NotConfirmed, "", cmp.speedup, cmp.low,
-                   cmp.high};
-    Screened evidence;
-    evidence.samples = cs;
-    evidence.base_samples = bs;
-    evidence.compile_sec = b.seconds;
-    evidence.run_sec = run_sec;
-    evidence.object_hash = b.object_hash;
-    record(p, o, evidence, "confirm");
-    if (cmp.win) {
-      wins.push_back({cand, cmp, median(cs)});
+    std::string ignored;
+    std::optional<ConfirmedWin> w = measure_confirmation(cand, static_cast<uint64_t>(confirmed), false, ignored);
+    if (w && w->cmp.win) {
+      wins.push_back(std::move(*w));
     }
   }
   return wins;
+}
+
+std::optional<ConfirmedWin> TuTuning::measure_confirmation(const Candidate& cand, uint64_t salt, bool verify,
+                                                           std::string& failure) {
+  BuildResult b = m_env.driver->rebuild(m_tu.compile, cand.config);
+  if (!b.ok) {
+    failure = "it does not build: " + one_line(b.log, 200);
+    return std::nullopt;
+  }
+  if (Status s = save_program(m_env.program_files, m_cand_copy); !s) {
+    failure = s.message();
+    return std::nullopt;
+  }
+  Screened evidence;
+  if (verify && !m_o.verify.empty()) {
+    auto started = Clock::now();
+    VerifyResult v = run_verify(m_o.verify, m_env.measure->bench().cwd, 3600);
+    evidence.verify_sec = std::chrono::duration<double>(Clock::now() - started).count();
+    if (!v.ok) {
+      failure = "--verify fails with it: " + one_line(v.detail, 200);
+      record({cand.config, "confirm", cand.rationale}, {cand.config, "confirm", Verdict::VerifyFailed, v.detail},
+             evidence, "confirm");
+      return std::nullopt;
+    }
+  }
+  std::vector<double> bs, cs;
+  double run_sec = 0;
+  Comparison cmp;
+  if (m_env.measure->objective() == Objective::Size) {
+    auto size = object_code_size(m_tu.compile.output);
+    bs = {m_res.baseline};
+    cs = {size ? *size : m_res.baseline};
+    cmp = compare(bs, cs, m_threshold);
+  } else {
+    int pairs = m_deterministic ? 1 : std::max(7, m_o.repeats + 2);
+    auto started = Clock::now();
+    PairRuns runs = m_env.measure->measure_pairs(m_base.copy, m_cand_copy, pairs);
+    run_sec = std::chrono::duration<double>(Clock::now() - started).count();
+    if (!runs.ok) {
+      failure = fmt::format("{}: {}", to_string(runs.verdict), one_line(runs.detail, 200));
+      if (verify) {
+        record({cand.config, "confirm", cand.rationale}, {cand.config, "confirm", runs.verdict, runs.detail},
+               evidence, "confirm");
+      }
+      return std::nullopt;
+    }
+    bs = runs.base;
+    cs = runs.cand;
+    cmp = compare(bs, cs, m_threshold, 0.95, m_o.seed * 7919 + salt);
+  }
+  Proposal p{cand.config, "confirm", cand.rationale};
+  TrialOutcome o{cand.config, "confirm", cmp.win ? Verdict::Ok : Verdict::NotConfirmed, "", cmp.speedup, cmp.low,
+                 cmp.high};
+  evidence.samples = cs;
+  evidence.base_samples = bs;
+  evidence.compile_sec = b.seconds;
+  evidence.run_sec = run_sec;
+  evidence.object_hash = b.object_hash;
+  record(p, o, evidence, "confirm");
+  return ConfirmedWin{cand, cmp, median(cs)};
 }
 
 // Stores the chosen winner and leaves the TU built with it, or as the user's
@@ -567,8 +603,89 @@ void TuTuning::finish(const std::vector<ConfirmedWin>& wins) {
   }
 }
 
+// --reconfirm: the pulled or imported winner of this TU on this host, with the
+// same statistics as the confirmation of a winner tuned here. One that holds
+// stays, marked confirmed here; one that does not is removed like
+// `llmcc forget` does it, its re-measurement kept as a trial.
+void TuTuning::reconfirm() {
+  const std::string here = m_env.host.fingerprint();
+  std::optional<WinnerRecord> imported;
+  if (auto all = m_env.store->winners()) {
+    for (const auto& w : *all) {
+      if (w.tu_key == m_tu.tu_key && w.compiler_id == m_env.compiler.id && w.hw_class == m_env.host.hw_class() &&
+          w.objective == m_o.objective && w.origin != "local" && !local_confirmation(w, here)) {
+        imported = w;
+        break;
+      }
+    }
+  }
+  if (!imported) {
+    m_res.status = TuStatus::Skipped;
+    m_res.reason = "no pulled or imported winner to re-measure (or already confirmed here)";
+    return;
+  }
+  if (!measure_baseline()) {
+    return;
+  }
+  Candidate cand{imported->config, imported->speedup, "reconfirm", "imported winner, re-measured here"};
+  std::string failure;
+  std::optional<ConfirmedWin> got = measure_confirmation(cand, 1, true, failure);
+  m_res.config = imported->config.display();
+  if (got && got->cmp.win) {
+    imported->provenance = with_local_confirmation(
+        imported->provenance, {here, now_unix(), m_env.session_id, got->cmp.speedup, got->cmp.low, got->cmp.high});
+    if (Status s = m_env.store->put_winner(*imported); !s) {
+      fail("could not mark the winner confirmed: " + s.message());
+      return;
+    }
+    m_res.status = TuStatus::Confirmed;
+    m_res.best = got->best;
+    m_res.speedup = got->cmp.speedup;
+    m_res.speedup_low = got->cmp.low;
+    m_res.speedup_high = got->cmp.high;
+    m_res.reason = fmt::format("holds on this machine: {:.3f}x [{:.3f}, {:.3f}]; kept, confirmed here",
+                               got->cmp.speedup, got->cmp.low, got->cmp.high);
+  } else {
+    if (Status s = m_env.store->delete_winner(imported->id); !s) {
+      fail("could not drop the winner: " + s.message());
+      return;
+    }
+    m_res.status = TuStatus::Dropped;
+    m_res.reason = got ? fmt::format("does not hold on this machine: {:.3f}x [{:.3f}, {:.3f}] (needs > {:.3f}x); "
+                                     "dropped, its re-measurement kept as a trial",
+                                     got->cmp.speedup, got->cmp.low, got->cmp.high, 1 + m_threshold)
+                       : fmt::format("fails on this machine ({}); dropped", failure);
+  }
+  // The TU as the wrapper now builds it: with the kept winner, or plainly.
+  (void)m_env.driver->rebuild_with_winners({m_tu.compile});
+}
+
 TuResult TuTuning::run(const TrialHistory& all_history) {
-  if (!compute_key() || !measure_baseline()) {
+  if (!compute_key()) {
+    return m_res;
+  }
+  if (m_o.reconfirm) {
+    reconfirm();
+    return m_res;
+  }
+  // Another host tuning this TU keeps it; ours is released however this returns.
+  if (m_env.claims) {
+    if (std::optional<std::string> held = m_env.claims->claim(m_tu.tu_key)) {
+      m_res.status = TuStatus::Skipped;
+      m_res.reason = *held;
+      return m_res;
+    }
+  }
+  struct Release {
+    TuClaims* claims;
+    const std::string& key;
+    ~Release() {
+      if (claims) {
+        claims->release(key);
+      }
+    }
+  } release{m_env.claims, m_tu.tu_key};
+  if (!measure_baseline()) {
     return m_res;
   }
   static const std::vector<TrialRow> kNone;

@@ -12,6 +12,7 @@
 #include "tuner/planner.h"
 #include "tuner/search_space.h"
 #include "tuner/tu_selection.h"
+#include "tuner/tu_claims.h"
 #include "tuner/tune_options.h"
 
 #include <functional>
@@ -47,6 +48,7 @@ struct TuningEnv {
   std::string profdata;  // clang's profile merger
   std::string cache_dir; // llmcc's state directory, where profiles live
   const AbMeasure* holdout = nullptr; // --bench-holdout: a PGO winner must not lose on it
+  TuClaims* claims = nullptr;         // host claims (tuner/tu_claims.h); none: tune every TU
 };
 
 // The trials a resumed session already ran, by TU key.

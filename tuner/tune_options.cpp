@@ -6,13 +6,15 @@ namespace llmcc {
 
 namespace {
 
-constexpr EnumNames<TuStatus, 6> kTuStatusNames = {{
+constexpr EnumNames<TuStatus, 8> kTuStatusNames = {{
     {TuStatus::Planned, "planned"},
     {TuStatus::Tuned, "tuned"},
     {TuStatus::NoGain, "no_gain"},
     {TuStatus::Skipped, "skipped"},
     {TuStatus::Failed, "failed"},
     {TuStatus::Interrupted, "interrupted"},
+    {TuStatus::Confirmed, "confirmed"},
+    {TuStatus::Dropped, "dropped"},
 }};
 
 } // namespace
@@ -22,7 +24,7 @@ std::string_view to_string(TuStatus s) {
 }
 
 nlohmann::json TuneOptions::to_json() const {
-  return {{"build_dir", build_dir},     {"bench", bench},
+  nlohmann::json j = {{"build_dir", build_dir},     {"bench", bench},
           {"bench_format", bench_format}, {"bench_regex", bench_regex},
           {"higher_is_better", higher_is_better}, {"verify", verify},
           {"compare_output", compare_output}, {"objective", objective},
@@ -33,6 +35,10 @@ nlohmann::json TuneOptions::to_json() const {
           {"repeats", repeats},         {"max_tus", max_tus},
           {"min_gain", min_gain},       {"allow_unsafe_math", allow_unsafe_math},
           {"pgo", pgo},                 {"bench_holdout", bench_holdout}};
+  if (reconfirm) {
+    j["reconfirm"] = true;
+  }
+  return j;
 }
 
 TuneOptions TuneOptions::from_json(const nlohmann::json& j) {
@@ -59,6 +65,7 @@ TuneOptions TuneOptions::from_json(const nlohmann::json& j) {
   o.allow_unsafe_math = j.value("allow_unsafe_math", false);
   o.pgo = j.value("pgo", "");
   o.bench_holdout = j.value("bench_holdout", std::vector<std::string>{});
+  o.reconfirm = j.value("reconfirm", false);
   return o;
 }
 

@@ -43,12 +43,16 @@ struct TuneOptions {
   bool quiet = false;
   bool verbose = false;             // progress prints configs whole (not stored)
   int64_t resume_session = 0;       // > 0: continue this session
+  // Re-measure the pulled and imported winners of the program here instead of
+  // tuning: keep (mark confirmed here) those that hold, drop the others.
+  bool reconfirm = false;
 
   nlohmann::json to_json() const;
   static TuneOptions from_json(const nlohmann::json& j);
 };
 
-enum class TuStatus { Planned, Tuned, NoGain, Skipped, Failed, Interrupted };
+// Confirmed and Dropped: --reconfirm kept an imported winner, or removed it.
+enum class TuStatus { Planned, Tuned, NoGain, Skipped, Failed, Interrupted, Confirmed, Dropped };
 std::string_view to_string(TuStatus s);
 
 struct TuResult {

@@ -1,5 +1,7 @@
 #include "cache/bundle/provenance.h"
 
+#include "cache/local_confirmation.h"
+
 #include <fmt/format.h>
 
 namespace llmcc {
@@ -13,6 +15,11 @@ std::string describe_provenance(const WinnerRecord& w, const std::string& this_h
   std::string via = field("via") == "remote" ? "pulled from " : "imported from ";
   std::string where = w.host_fp == this_host ? "tuned on this host"
                                              : fmt::format("tuned on host {}, not re-measured on this machine", w.host_fp);
+  if (auto c = local_confirmation(w, this_host)) {
+    where = fmt::format("{}confirmed on this machine ({:.3f}x [{:.3f}, {:.3f}], llmcc tune --reconfirm session {})",
+                        w.host_fp == this_host ? "" : fmt::format("tuned on host {}, ", w.host_fp), c->speedup,
+                        c->low, c->high, c->session_id);
+  }
   return fmt::format("{}{} (exported by host {}, class {}, llmcc {}, {}); {}", via, field("from"), field("exported_by"),
                      field("exported_class"), field("llmcc_version"), field("signature"), where);
 }

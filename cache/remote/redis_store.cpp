@@ -149,7 +149,72 @@ public:
     return out;
   }
 
+  // SET NX PX: the server decides which host's claim is first and expires it
+  // by itself, so a killed session's claim goes away on time.
+  RemoteReply create(const std::string& key, std::string_view value, int ttl_ms) override {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      bool created = false;
+      RemoteReply r = command(
+          [&](redisContext* c) {
+            return redisCommand(c, "SET %b %b NX PX %d", key.data(), key.size(), value.data(), value.size(),
+                                std::max(ttl_ms, 1));
+          },
+          [&](redisReply* reply, RemoteReply&) { created = reply->type == REDIS_REPLY_STATUS; });
+      if (!r.ok() || created) {
+        return r;
+      }
+      RemoteReply cur = get(key);
+      if (!cur.ok() || cur.body) {
+        return cur;
+      }
+      // Expired or released between SET and GET: try again.
+    }
+    return {RemoteFailure::None, "", std::string()};
+  }
+
+  // Compare-and-set and compare-and-delete as one Lua script each: atomic on the server.
+  RemoteReply swap(const std::string& key, std::string_view expected, std::string_view value, int ttl_ms) override {
+    static const char kScript[] =
+        "local c = redis.call('GET', KEYS[1]) "
+        "if c == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return {1, ''} end "
+        "return {0, c or ''}";
+    std::string ttl = std::to_string(std::max(ttl_ms, 1));
+    return command(
+        [&](redisContext* c) {
+          return redisCommand(c, "EVAL %s 1 %b %b %b %s", kScript, key.data(), key.size(), expected.data(),
+                              expected.size(), value.data(), value.size(), ttl.c_str());
+        },
+        [&](redisReply* reply, RemoteReply& out) { read_conditional(reply, out); });
+  }
+
+  RemoteReply remove_if(const std::string& key, std::string_view expected) override {
+    static const char kScript[] =
+        "local c = redis.call('GET', KEYS[1]) "
+        "if c == ARGV[1] then redis.call('DEL', KEYS[1]) return {1, ''} end "
+        "return {0, c or ''}";
+    return command(
+        [&](redisContext* c) {
+          return redisCommand(c, "EVAL %s 1 %b %b", kScript, key.data(), key.size(), expected.data(), expected.size());
+        },
+        [&](redisReply* reply, RemoteReply& out) { read_conditional(reply, out); });
+  }
+
+  bool atomic_claims() const override { return true; }
+
 private:
+  // The scripts answer {1, ''} when they wrote, {0, current value} when not.
+  void read_conditional(redisReply* reply, RemoteReply& out) const {
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 || reply->element[0]->type != REDIS_REPLY_INTEGER) {
+      out = {RemoteFailure::Error, fmt::format("{}: EVAL: unexpected reply", m_spec.redacted()), std::nullopt};
+      return;
+    }
+    if (reply->element[0]->integer == 1) {
+      return;
+    }
+    const redisReply* cur = reply->element[1];
+    out.body = cur->type == REDIS_REPLY_STRING ? std::string(cur->str, static_cast<size_t>(cur->len)) : std::string();
+  }
+
   RemoteReply failure_of(redisContext* c, const std::string& what) {
     // hiredis 0.14 reports a socket timeout as an I/O error with EAGAIN.
     bool timeout = c && c->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINPROGRESS);

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <thread>
 
 namespace llmcc {
 
@@ -99,6 +100,12 @@ std::string host_key(const std::string& hw_class, const std::string& host_fp) {
   return hosts_prefix(hw_class) + host_fp;
 }
 
+std::string claims_prefix(const std::string& hw_class) { return class_prefix(hw_class) + "claims/"; }
+
+std::string claim_key(const std::string& hw_class, const std::string& tu_key) {
+  return claims_prefix(hw_class) + tu_key;
+}
+
 bool is_plain_key_name(std::string_view name) {
   if (name.empty() || name.size() > 64) {
     return false;
@@ -110,6 +117,56 @@ bool is_plain_key_name(std::string_view name) {
     }
   }
   return true;
+}
+
+namespace {
+
+// The advisory write: put, wait, read back. Ours when the value read back is ours.
+RemoteReply put_and_verify(RemoteStore& s, const std::string& key, std::string_view value) {
+  if (RemoteReply put = s.put(key, value); !put.ok()) {
+    return put;
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(kClaimVerifyMs));
+  RemoteReply back = s.get(key);
+  if (!back.ok()) {
+    return back;
+  }
+  if (back.body && *back.body == value) {
+    return {};
+  }
+  return {RemoteFailure::None, "", back.body.value_or("")};
+}
+
+} // namespace
+
+RemoteReply RemoteStore::create(const std::string& key, std::string_view value, int) {
+  RemoteReply cur = get(key);
+  if (!cur.ok() || (cur.body && !cur.body->empty())) {
+    return cur;
+  }
+  return put_and_verify(*this, key, value);
+}
+
+RemoteReply RemoteStore::swap(const std::string& key, std::string_view expected, std::string_view value, int) {
+  RemoteReply cur = get(key);
+  if (!cur.ok()) {
+    return cur;
+  }
+  if (cur.body.value_or("") != expected) {
+    return {RemoteFailure::None, "", cur.body.value_or("")};
+  }
+  return put_and_verify(*this, key, value);
+}
+
+RemoteReply RemoteStore::remove_if(const std::string& key, std::string_view expected) {
+  RemoteReply cur = get(key);
+  if (!cur.ok()) {
+    return cur;
+  }
+  if (!cur.body || *cur.body != expected) {
+    return {RemoteFailure::None, "", cur.body.value_or("")};
+  }
+  return remove(key);
 }
 
 Expected<std::unique_ptr<RemoteStore>> open_remote_store(const RemoteSpec& spec) {

@@ -58,6 +58,18 @@ public:
   // of a class. Names outside [A-Za-z0-9_-] are left out (temporary files,
   // hostile names); a prefix nobody wrote to is ok() with no keys.
   virtual RemoteReply list(const std::string& prefix) = 0;
+
+  // Conditional writes for host claims (cache/remote/claim_board.h). Each is
+  // ok() with no body when it wrote, and ok() with the current value as body
+  // when it did not ("" when the key is gone). `ttl_ms` lets a store expire
+  // the key by itself (Redis); the others keep the expiry in the value.
+  // The defaults (HTTP: nginx's WebDAV has no conditional PUT) are advisory:
+  // write, wait kClaimVerifyMs, read back; see atomic_claims().
+  virtual RemoteReply create(const std::string& key, std::string_view value, int ttl_ms);
+  virtual RemoteReply swap(const std::string& key, std::string_view expected, std::string_view value, int ttl_ms);
+  virtual RemoteReply remove_if(const std::string& key, std::string_view expected);
+  // True when create/swap/remove_if are atomic on the server (Redis, file:).
+  virtual bool atomic_claims() const { return false; }
   const RemoteSpec& spec() const { return m_spec; }
 
 protected:
@@ -80,6 +92,14 @@ std::string class_prefix(const std::string& hw_class);
 // another: "llmcc/v1/<class>/hosts/" and ".../hosts/<host fingerprint>".
 std::string hosts_prefix(const std::string& hw_class);
 std::string host_key(const std::string& hw_class, const std::string& host_fp);
+// Host claims on TUs being tuned: "llmcc/v1/<class>/claims/<tu key>".
+std::string claims_prefix(const std::string& hw_class);
+std::string claim_key(const std::string& hw_class, const std::string& tu_key);
+// How long an advisory claim write waits before reading its value back: a
+// rival's write that lands within it is seen, so two hosts both believe they
+// hold a claim only when one request took longer than this.
+inline constexpr int kClaimVerifyMs = 250;
+
 // A key segment a store may hand back in a listing: [A-Za-z0-9_-]{1,64}.
 bool is_plain_key_name(std::string_view name);
 // Most per-host entries one pull reads for a class.
