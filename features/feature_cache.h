@@ -14,7 +14,10 @@ struct CachedFeatures {
   std::vector<std::string> notes; // why extraction degraded or failed
 };
 
+// `hot` (function -> share of the TU's profiled instructions, empty without a
+// profile) is stored with the features when it is new, so the TU is weighed by
+// it also as another TU's neighbour.
 CachedFeatures features_for(Store& store, const TuContext& tu, const std::string& tu_key,
-                            const ExtractorTools& tools);
+                            const ExtractorTools& tools, const std::map<std::string, double>& hot = {});
 
 } // namespace llmcc

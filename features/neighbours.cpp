@@ -7,7 +7,7 @@ namespace llmcc {
 std::vector<Neighbour> nearest_neighbours(const TuFeatures& self, const NeighbourQuery& q,
                                           const std::vector<FeatureRow>& rows,
                                           const std::vector<WinnerRecord>& winners) {
-  const FeatureVector me = normalised(self.total);
+  const FeatureVector me = similarity_vector(self);
   std::vector<Neighbour> out;
   for (const auto& row : rows) {
     if (row.tu_key == q.tu_key || row.family != q.family || row.extractor != to_string(self.extractor)) {
@@ -20,7 +20,7 @@ std::vector<Neighbour> nearest_neighbours(const TuFeatures& self, const Neighbou
     Neighbour n;
     n.tu_key = row.tu_key;
     n.source_rel = row.source_rel;
-    n.distance = feature_distance(me, normalised(other->total));
+    n.distance = feature_distance(me, similarity_vector(*other));
     for (const auto& w : winners) {
       if (w.tu_key == row.tu_key && w.hw_class == q.hw_class && w.objective == q.objective) {
         n.winners.push_back(w);

@@ -47,7 +47,12 @@ nlohmann::json TuFeatures::to_json() const {
   for (const auto& f : functions) {
     fns.push_back({{"name", f.name}, {"counts", f.counts.to_json()}});
   }
-  return {{"schema", schema}, {"extractor", to_string(extractor)}, {"counts", total.to_json()}, {"functions", fns}};
+  nlohmann::json j = {
+      {"schema", schema}, {"extractor", to_string(extractor)}, {"counts", total.to_json()}, {"functions", fns}};
+  if (!hot.empty()) {
+    j["hot"] = hot;
+  }
+  return j;
 }
 
 Expected<TuFeatures> TuFeatures::from_json(const nlohmann::json& j) {
@@ -76,6 +81,14 @@ Expected<TuFeatures> TuFeatures::from_json(const nlohmann::json& j) {
         return Error{counts.error()};
       }
       tu.functions.push_back({f["name"].get<std::string>(), *counts});
+    }
+  }
+  if (j.contains("hot") && j["hot"].is_object()) {
+    for (const auto& [name, share] : j["hot"].items()) {
+      if (!share.is_number() || share.get<double>() < 0) {
+        return Error{"a hot function's share is not a non-negative number"};
+      }
+      tu.hot[name] = share.get<double>();
     }
   }
   if (j.contains("counts")) {
@@ -144,6 +157,8 @@ FeatureVector weighted_vector(const TuFeatures& tu, const std::map<std::string, 
   }
   return sum;
 }
+
+FeatureVector similarity_vector(const TuFeatures& tu) { return weighted_vector(tu, tu.hot); }
 
 double feature_distance(const FeatureVector& a, const FeatureVector& b) {
   double s = 0;

@@ -42,6 +42,9 @@ struct TuFeatures {
   Extractor extractor = Extractor::GccPlugin;
   FeatureCounts total;
   std::vector<FunctionFeatures> functions;
+  // Function -> share of the TU's profiled instructions, when the tuner's profile
+  // had the TU (tuner/profile.h): what the TU's similarity vector is weighted by.
+  std::map<std::string, double> hot;
 
   nlohmann::json to_json() const;
   // Refuses another schema version: its counts mean something else.
@@ -60,6 +63,11 @@ FeatureVector normalised(const FeatureCounts& c);
 // The TU's vector weighted by its hot functions (name -> profile share); functions
 // without a weight count nothing. With no positive weight it is normalised(total).
 FeatureVector weighted_vector(const TuFeatures& tu, const std::map<std::string, double>& weights);
+
+// What similarity compares: weighted_vector(tu, tu.hot), so a TU whose time goes
+// to one loop is described by that loop, and the plain normalised(total) when no
+// profile weighed it.
+FeatureVector similarity_vector(const TuFeatures& tu);
 
 // Euclidean distance of the normalised vectors.
 double feature_distance(const FeatureVector& a, const FeatureVector& b);

@@ -14,6 +14,7 @@
 
 #include "tuner/auc_bandit.h"
 #include "tuner/planner_seeds.h"
+#include "tuner/transfer.h"
 
 #include "flags/option_syntax.h"
 #include "flags/option_table.h"
@@ -90,7 +91,9 @@ public:
     // Mixed so that seed 1 of this planner and seed 1 of the random planner do not
     // walk the same random sequence.
     m_rng.seed(ctx.seed * 0x9E3779B97F4A7C15ULL + 0x5851F42D4C957F2DULL);
-    m_space = augmented_space(ctx.space, ctx.prior_winners);
+    std::vector<TuneConfig> winners = ctx.prior_winners;
+    winners.insert(winners.end(), ctx.neighbour_winners.begin(), ctx.neighbour_winners.end());
+    m_space = augmented_space(ctx.space, winners);
     m_weights.resize(m_space.size());
     m_cover.resize(m_space.size());
     m_inert.resize(m_space.size());
@@ -245,12 +248,13 @@ private:
   }
 
   void build_seeds(const PlanningContext& ctx) {
-    for (const auto& w : ctx.prior_winners) {
-      add_seed(w, "seed", "transfer: winner of this or a similar TU on this hardware class");
-    }
-    for (auto& c : known_good_seeds(m_space, ctx.objective, uses_math_library(ctx.source_excerpt))) {
-      std::string rationale = "known-good starting point: " + c.display();
-      add_seed(std::move(c), "seed", rationale);
+    auto known = known_good_seeds(m_space, ctx.objective, uses_math_library(ctx.source_excerpt));
+    for (auto& s : seed_order(ctx.prior_winners, ctx.neighbour_winners, known, kCoreSeeds)) {
+      std::string rationale = s.source == SeedSource::SameSource ? "transfer: winner of this TU on this hardware class"
+                              : s.source == SeedSource::Neighbour
+                                  ? "transfer: winner of a similar TU on this hardware class"
+                                  : "known-good starting point: " + s.config.display();
+      add_seed(std::move(s.config), "seed", rationale);
     }
   }
 

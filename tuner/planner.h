@@ -47,8 +47,11 @@ struct PlanningContext {
   std::string objective; // time, size, instructions
   SearchSpace space;
   TuneConfig baseline;   // the user's own optimisation part (e.g. -O2)
-  // Winners of this or similar TUs from the database (transfer seeds), best first.
+  // Winners of this TU's source from the database (transfer seeds), latest first.
   std::vector<TuneConfig> prior_winners;
+  // Winners of similar TUs (code features), nearest first; tuner/transfer.h
+  // seed_order places them among the known-good seeds.
+  std::vector<TuneConfig> neighbour_winners;
   nlohmann::json features;      // static features of the TU, if known
   nlohmann::json hardware;      // hwdetect summary
   std::string source_excerpt;   // size-bounded, for the LLM

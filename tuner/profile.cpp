@@ -175,6 +175,7 @@ Expected<ProfileResult> attribute_profile(const std::vector<CallgrindProcess>& p
   }
   ProfileResult p;
   std::vector<double> cost(objects.size(), 0);
+  std::vector<std::map<std::string, double>> fn_cost(objects.size());
   std::map<std::string, double> hot_cost;
   bool ran = false;
   for (const auto& proc : processes) {
@@ -198,6 +199,7 @@ Expected<ProfileResult> attribute_profile(const std::vector<CallgrindProcess>& p
       }
       for (size_t idx : it->second) {
         cost[idx] += c / static_cast<double>(it->second.size());
+        fn_cost[idx][name] += c / static_cast<double>(it->second.size());
       }
       hot_cost[name] += c;
     }
@@ -206,7 +208,7 @@ Expected<ProfileResult> attribute_profile(const std::vector<CallgrindProcess>& p
     return Error{"no process of the benchmark ran the program"};
   }
   for (size_t i = 0; i < objects.size(); ++i) {
-    p.tus.push_back({objects[i], cost[i], p.total > 0 ? cost[i] / p.total : 0});
+    p.tus.push_back({objects[i], cost[i], p.total > 0 ? cost[i] / p.total : 0, std::move(fn_cost[i])});
   }
   std::sort(p.tus.begin(), p.tus.end(), [](const TuCost& a, const TuCost& b) { return a.cost > b.cost; });
   std::vector<std::pair<double, std::string>> hot;
@@ -218,6 +220,26 @@ Expected<ProfileResult> attribute_profile(const std::vector<CallgrindProcess>& p
     p.top_functions.push_back(hot[i].second);
   }
   return p;
+}
+
+std::map<std::string, double> function_shares(const TuCost& tu) {
+  double total = 0;
+  for (const auto& [name, c] : tu.functions) {
+    total += c;
+  }
+  std::map<std::string, double> out;
+  if (total <= 0) {
+    return out;
+  }
+  for (const auto& [name, c] : tu.functions) {
+    if (c > 0) {
+      // The extractors run before IPA, so they see `f` where the optimised
+      // binary has gcc's clones `f.part.0`, `f.constprop.0`, `f.cold`: the clones'
+      // cost is f's. Compiler-made symbols are the only ones with a dot.
+      out[name.substr(0, name.find('.'))] += c / total;
+    }
+  }
+  return out;
 }
 
 Expected<ProfileResult> profile_tus(const BenchSpec& bench, const std::vector<std::string>& objects,

@@ -18,6 +18,9 @@ struct TuCost {
   std::string object; // object file path
   double cost = 0;    // instructions
   double share = 0;   // of the whole program's instructions
+  // Each function's own instructions in this object (mangled names, as the
+  // feature extractors record them): what weighs the TU's code features.
+  std::map<std::string, double> functions;
 };
 
 struct ProfileResult {
@@ -26,6 +29,10 @@ struct ProfileResult {
   double outside = 0;           // cost in code not from these objects (libc, ...)
   std::vector<std::string> top_functions; // hottest functions (for prompts/reports)
 };
+
+// Each function's share of the TU's own instructions (they sum to 1), a clone's
+// (`f.part.0`) counted as its function's; empty when none of its code ran.
+std::map<std::string, double> function_shares(const TuCost& tu);
 
 // One process's callgrind output: self cost per (object, function).
 struct CallgrindProcess {

@@ -52,6 +52,44 @@ std::vector<TuneConfig> with_neighbour_seeds(std::vector<TuneConfig> same_source
 
 namespace llmcc {
 
+std::vector<TuneConfig> neighbour_seeds(const std::vector<Neighbour>& neighbours, double max_distance) {
+  std::vector<Neighbour> near;
+  for (const auto& n : neighbours) {
+    if (n.distance < max_distance) {
+      near.push_back(n);
+    }
+  }
+  return with_neighbour_seeds({}, near);
+}
+
+std::vector<OrderedSeed> seed_order(const std::vector<TuneConfig>& same_source,
+                                    const std::vector<TuneConfig>& neighbours,
+                                    const std::vector<TuneConfig>& known_good, size_t known_good_first) {
+  std::vector<std::string> seen;
+  std::vector<OrderedSeed> out;
+  auto add = [&](const TuneConfig& c, SeedSource source) {
+    std::string canon = c.canonical();
+    if (std::find(seen.begin(), seen.end(), canon) == seen.end()) {
+      seen.push_back(canon);
+      out.push_back({c, source});
+    }
+  };
+  for (const auto& c : same_source) {
+    add(c, SeedSource::SameSource);
+  }
+  const size_t first = std::min(known_good_first, known_good.size());
+  for (size_t i = 0; i < first; ++i) {
+    add(known_good[i], SeedSource::KnownGood);
+  }
+  for (const auto& c : neighbours) {
+    add(c, SeedSource::Neighbour);
+  }
+  for (size_t i = first; i < known_good.size(); ++i) {
+    add(known_good[i], SeedSource::KnownGood);
+  }
+  return out;
+}
+
 nlohmann::json planner_features(const TuFeatures& features, const std::vector<Neighbour>& neighbours) {
   nlohmann::json near = nlohmann::json::array();
   for (const auto& n : neighbours) {

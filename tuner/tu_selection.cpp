@@ -91,11 +91,13 @@ Expected<std::vector<TuPlan>> select_tus(const ProgramMap& program, const TuneOp
         "Check the --bench command (a script must run the program itself), or name the TUs with --tu",
         program.binary, quote_for_display(bench.argv))};
   }
+  std::map<const ProgramTu*, std::map<std::string, double>> hot;
   if (prof) {
     for (const auto& c : prof->tus) {
       for (const auto& t : candidates) {
         if (t.compile.output == c.object) {
           ranked.emplace_back(c.share, &t);
+          hot[&t] = function_shares(c);
         }
       }
     }
@@ -125,6 +127,7 @@ Expected<std::vector<TuPlan>> select_tus(const ProgramMap& program, const TuneOp
       break;
     }
     chosen.push_back(make_state(*t, share));
+    chosen.back().hot = hot[t];
     covered += share;
   }
   if (chosen.empty()) {

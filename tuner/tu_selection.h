@@ -8,6 +8,7 @@
 #include "tuner/program_map.h"
 #include "util/expected.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct TuPlan {
   std::string source_rel;
   std::string tu_key; // set once the session computed it
   double share = 0;   // of the program's instructions (1 when chosen by name)
+  // Function -> share of this TU's profiled instructions; empty when no profile
+  // ran (one TU, or named with --tu). Weighs the TU's code features.
+  std::map<std::string, double> hot;
   int budget = 0;     // trials planned for it
 };
 

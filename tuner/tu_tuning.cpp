@@ -352,7 +352,7 @@ PlanningContext TuTuning::planning_context() const {
   TuContext tctx = make_tu_context(m_tu.compile, *m_env.config);
   tctx.compiler = m_env.compiler;
   tctx.host = m_env.host;
-  CachedFeatures cf = features_for(*m_env.store, tctx, m_tu.tu_key, ExtractorTools::beside_self());
+  CachedFeatures cf = features_for(*m_env.store, tctx, m_tu.tu_key, ExtractorTools::beside_self(), m_tu.hot);
   for (const auto& n : cf.notes) {
     log::debug("{}", n);
   }
@@ -362,7 +362,7 @@ PlanningContext TuTuning::planning_context() const {
     auto rows = m_env.store->all_features(kFeatureSchemaVersion);
     std::vector<Neighbour> near =
         rows ? nearest_neighbours(*cf.features, q, *rows, *winners) : std::vector<Neighbour>{};
-    pctx.prior_winners = with_neighbour_seeds(std::move(pctx.prior_winners), near);
+    pctx.neighbour_winners = neighbour_seeds(near);
     pctx.features = planner_features(*cf.features, near);
   }
   return pctx;

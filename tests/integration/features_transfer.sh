@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Transfer by code features: `llmcc similar` lists the tuned TUs nearest to a
-# source with their winners, and tuning that source tries the neighbours'
-# winners first, nearest first (each one screened like any trial).
+# source with their winners, and tuning that source tries the winners of the
+# neighbours nearer than tuner/transfer.h's kSimilarDistance after the planner's
+# core known-good seeds (each one screened like any trial); a far neighbour's
+# winner is no seed.
 source "$(dirname "$0")/lib/common.bash"
 require gcc sqlite3 python3 valgrind
 [[ -f "$LLMCC_BIN_DIR/llmcc_features.so" ]] || skip "the GCC feature plugin was not built (gcc-12-plugin-dev)"
@@ -52,11 +54,18 @@ assert_contains "$table" "loop2.c" "-k 1: the nearest"
 assert_not_contains "$table" "switchy.c" "-k 1: only the nearest"
 pass "llmcc similar"
 
-llmcc tune --build-dir . --bench ./prog --tu k.c --objective size --budget 2 >"$WORK/tune.log" 2>&1 ||
+assert_eq "$(json_get "$near" '[round(n["distance"], 2) for n in j]')" "[0.08, 1.53]" "loop2.c is near, switchy.c far"
+llmcc tune --build-dir . --bench ./prog --tu k.c --objective size --budget 8 >"$WORK/tune.log" 2>&1 ||
   fail "tune: $(tail -5 "$WORK/tune.log")"
-first=$(sqlite3 "$db" "SELECT c.canonical FROM trials t JOIN configs c ON c.id=t.config_id
-  WHERE t.source LIKE '%/k.c' AND t.operator='seed' ORDER BY t.id LIMIT 2")
-assert_eq "$first" '{"opt":"-O1","options":["-funroll-loops"],"pipeline":""}
-{"opt":"-Os","options":["-fpeel-loops"],"pipeline":""}' "the neighbours' winners are the first trials, nearest first"
+seeds=$(sqlite3 "$db" "SELECT c.canonical FROM trials t JOIN configs c ON c.id=t.config_id
+  WHERE t.source LIKE '%/k.c' AND t.operator='seed' ORDER BY t.id")
+# The five core size seeds (-O2 is the baseline, not proposed), then loop2.c's
+# winner; switchy.c's -Os -fpeel-loops never.
+assert_eq "$seeds" '{"opt":"-Os","options":[],"pipeline":""}
+{"opt":"-Oz","options":[],"pipeline":""}
+{"opt":"-Os","options":["-march=native"],"pipeline":""}
+{"opt":"-O1","options":[],"pipeline":""}
+{"opt":"-O1","options":["-funroll-loops"],"pipeline":""}' \
+  "the near neighbour's winner after the core known-good seeds; the far one's is no seed"
 assert_eq "$(sqlite3 "$db" "SELECT COUNT(*) FROM tus WHERE source_rel='k.c' AND features_json IS NOT NULL")" "1" "tuning stored k.c's features"
 pass "tuning seeds from the neighbours' winners"

@@ -162,3 +162,49 @@ TEST(Neighbours, NearestFirstWithWinnersOfThisClassFamilyAndObjective) {
   q.k = 10;
   EXPECT_EQ(nearest_neighbours(self, q, rows, ws).size(), 3u);
 }
+
+TEST(FeatureSchema, HotSharesTravelWithTheFeaturesAndWeighTheSimilarityVector) {
+  TuFeatures tu;
+  tu.functions = {{"hot", counts(10, 1, 10)}, {"cold", counts(10, 0, 0)}};
+  tu.total = aggregate(tu.functions);
+  // Without a profile: the plain sum (FP operations 10 of 20 statements).
+  EXPECT_EQ(similarity_vector(tu), normalised(tu.total));
+  EXPECT_DOUBLE_EQ(similarity_vector(tu)[index_of(Feature::FpOps)], 0.5);
+  EXPECT_FALSE(tu.to_json().contains("hot"));
+  tu.hot = {{"hot", 0.75}, {"cold", 0.25}};
+  // 0.75 * 10/10 + 0.25 * 0/10 per statement; the size counts are each function's own.
+  EXPECT_DOUBLE_EQ(similarity_vector(tu)[index_of(Feature::FpOps)], 0.75);
+  EXPECT_DOUBLE_EQ(similarity_vector(tu)[index_of(Feature::Statements)], std::log1p(10.0) / 10);
+  auto back = TuFeatures::from_json(tu.to_json());
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->hot, tu.hot);
+  EXPECT_EQ(similarity_vector(*back), similarity_vector(tu));
+  nlohmann::json bad = tu.to_json();
+  bad["hot"]["hot"] = -1;
+  EXPECT_EQ(TuFeatures::from_json(bad).error().message, "a hot function's share is not a non-negative number");
+}
+
+TEST(Neighbours, TheHotFunctionsDecideWhichTuIsNearest) {
+  // A TU of one FP loop (hot) and much integer set-up code (cold): by its plain
+  // sum it is nearer the integer TU, by where its time goes the FP one.
+  TuFeatures self;
+  self.functions = {{"loop", counts(10, 1, 10)},
+                    {"setup", counts(10, 1, 0)},
+                    {"parse", counts(10, 1, 0)},
+                    {"report", counts(10, 1, 0)}};
+  self.total = aggregate(self.functions);
+  std::vector<FeatureRow> rows = {row("fp", "fp.c", counts(10, 1, 10)), row("int", "int.c", counts(10, 1, 0))};
+  std::vector<WinnerRecord> ws = {winner("fp", "-ffp", 1.2), winner("int", "-fint", 1.2)};
+  NeighbourQuery q{"self", "gcc", "x86_64/v3", "time", 2};
+  auto plain = nearest_neighbours(self, q, rows, ws);
+  ASSERT_EQ(plain.size(), 2u);
+  EXPECT_EQ(plain[0].source_rel, "int.c");
+  self.hot = {{"loop", 0.9}, {"setup", 0.1}};
+  auto hot = nearest_neighbours(self, q, rows, ws);
+  ASSERT_EQ(hot.size(), 2u);
+  EXPECT_EQ(hot[0].source_rel, "fp.c");
+  // The functions are of one size, so only FP operations per statement differ:
+  // 0.9 * 1 + 0.1 * 0 against 1 and 0; `parse` and `report` never ran.
+  EXPECT_NEAR(hot[0].distance, 0.1, 1e-12);
+  EXPECT_NEAR(hot[1].distance, 0.9, 1e-12);
+}

@@ -2,6 +2,7 @@
 
 #include "flags/allow_list.h"
 #include "tests/support/planning_fixture.h"
+#include "tuner/transfer.h"
 
 #include <gtest/gtest.h>
 
@@ -350,6 +351,38 @@ TEST(BuiltinPlanner, SeedsWithTransferThenKnownGoodConfigs) {
   EXPECT_EQ(props[1].config.display(), "-O2 -fipa-pta");
   EXPECT_EQ(props[2].config.display(), "-O3");
   EXPECT_EQ(props[3].config.display(), "-O3 -march=native");
+}
+
+TEST(BuiltinPlanner, NearNeighboursWinnersFollowTheCoreSeedsFarOnesAreNoSeeds) {
+  auto ctx = make_context(CompilerFamily::Gcc, 1);
+  ctx.budget = 10;
+  auto winner_of = [](const std::string& opt, std::vector<std::string> options) {
+    WinnerRecord w;
+    w.config.opt_level = opt;
+    w.config.options = std::move(options);
+    return w;
+  };
+  Neighbour near, far;
+  near.distance = 0.12;
+  near.winners = {winner_of("-O2", {"-funroll-loops"})};
+  far.distance = 0.45; // beyond kSimilarDistance: evidence for the LLM only
+  far.winners = {winner_of("-O1", {"-fipa-pta"})};
+  ctx.neighbour_winners = neighbour_seeds({near, far});
+  auto planner = make_builtin_planner();
+  planner->start(ctx, {});
+  std::vector<std::string> seeds;
+  for (const auto& p : planner->propose(12)) {
+    if (p.op == "seed") {
+      bool neighbour = p.rationale.find("similar TU") != std::string::npos;
+      seeds.push_back((neighbour ? "neighbour " : "") + p.config.display());
+    }
+  }
+  // The baseline (-O2) is one of the five core known-good seeds and is not
+  // proposed, so the near neighbour's winner is the fifth seed tried.
+  EXPECT_EQ(seeds, (std::vector<std::string>{"-O3", "-O3 -march=native", "-O1", "-O3 -march=native -funroll-loops",
+                                             "neighbour -O2 -funroll-loops", "-Os", "-O2 -march=native",
+                                             "-O3 -march=native -fno-math-errno", "-O3 -fno-math-errno",
+                                             "-O3 -march=native -funroll-loops -fno-math-errno"}));
 }
 
 TEST(BuiltinPlanner, SeedsSkipOptionsOutsideTheSpace) {

@@ -94,6 +94,23 @@ TEST(Profile, CountsOnlyTheProgramsProcessesAndObjects) {
   EXPECT_EQ(r->top_functions, (std::vector<std::string>{"hot_loop", "main"}));
 }
 
+TEST(Profile, RecordsEachFunctionsCostInItsObjectAndItsShare) {
+  Objects o;
+  auto program = parse_callgrind(kProgram);
+  ASSERT_TRUE(program.ok());
+  auto r = attribute_profile({*program}, {o.dir + "/main.o", o.dir + "/hot.o"}, {"/work/prog"});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->tus.size(), 2u);
+  EXPECT_EQ(r->tus[0].functions, (std::map<std::string, double>{{"hot_loop", 800}}));
+  EXPECT_EQ(r->tus[1].functions, (std::map<std::string, double>{{"main", 100}}));
+  TuCost two{"x.o", 400, 0.4, {{"a", 300}, {"b", 100}, {"never", 0}}};
+  EXPECT_EQ(function_shares(two), (std::map<std::string, double>{{"a", 0.75}, {"b", 0.25}}));
+  EXPECT_TRUE(function_shares(TuCost{"y.o", 0, 0, {{"never", 0}}}).empty());
+  // gcc's clones of `a` are `a` to the extractors, which run before they exist.
+  TuCost clones{"z.o", 400, 0.4, {{"a", 100}, {"a.part.0", 100}, {"a.cold", 100}, {"b.constprop.0", 100}}};
+  EXPECT_EQ(function_shares(clones), (std::map<std::string, double>{{"a", 0.75}, {"b", 0.25}}));
+}
+
 TEST(Profile, FailsWhenNoProcessRanTheProgram) {
   Objects o;
   auto shell = parse_callgrind(kShell);
