@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <map>
 #include <optional>
 #include <cstdlib>
 
@@ -190,9 +192,41 @@ static Status rewrite(const std::string& path, const std::string& key,
   return fs::write_file_atomic(path, join(out, "\n") + "\n");
 }
 
+// What `config set` accepts for the keys with a fixed form. The readers stay
+// lenient (a hand-edited file warns and falls back), but a value typed into
+// `config set` is refused at once instead of surfacing sessions later.
+static Status check_value(const std::string& key, const std::string& value) {
+  static const std::vector<std::string> kBool = {"true", "false", "yes", "no", "on", "off", "1", "0"};
+  static const std::map<std::string, std::vector<std::string>> kChoices = {
+      {"lookup", {"exact", "nearest"}}, {"claims", {"auto", "on", "off"}}, {"pgo", {"auto", "on", "off"}},
+      {"disable", kBool},               {"capture", kBool},                {"allow_unsafe_math", kBool},
+      {"allow_errno_math", kBool}};
+  // Whole numbers, with the smallest each accepts.
+  static const std::map<std::string, long long> kCounts = {
+      {"claim_ttl", 1}, {"trial_history", 1}, {"remote_sync_interval", 0}};
+  if (auto it = kChoices.find(key); it != kChoices.end()) {
+    if (std::find(it->second.begin(), it->second.end(), to_lower(value)) == it->second.end()) {
+      return Error{fmt::format("{} = {}: expected one of {}", key, value, join(it->second, ", "))};
+    }
+  }
+  if (auto it = kCounts.find(key); it != kCounts.end()) {
+    long long n = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (value.empty() || ec != std::errc() || end != value.data() + value.size() || n < it->second) {
+      return Error{fmt::format("{} = {}: expected a whole number, at least {}", key, value, it->second)};
+    }
+  }
+  return {};
+}
+
 Status Config::set_in_file(const std::string& path, const std::string& key, const std::string& value) {
   if (value.find('\n') != std::string::npos) {
     return Error{"configuration values cannot contain newlines"};
+  }
+  if (known_key(key)) {
+    if (Status s = check_value(key, value); !s) {
+      return s;
+    }
   }
   return rewrite(path, key, value);
 }

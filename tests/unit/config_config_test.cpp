@@ -52,6 +52,30 @@ TEST(Config, SetAndUnsetKeepOtherLines) {
   EXPECT_FALSE(Config::set_in_file(f, "lookup", "a\nb").ok());
 }
 
+// `config set` refuses a value of the wrong form and leaves the file as it was.
+TEST(Config, SetRejectsValuesOfTheWrongForm) {
+  TempDir t;
+  std::string f = t.path() + "/llmcc.conf";
+  ASSERT_TRUE(Config::set_in_file(f, "pgo", "auto").ok());
+  Status s = Config::set_in_file(f, "pgo", "maybe");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message(), "pgo = maybe: expected one of auto, on, off");
+  s = Config::set_in_file(f, "claim_ttl", "-5");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message(), "claim_ttl = -5: expected a whole number, at least 1");
+  EXPECT_FALSE(Config::set_in_file(f, "trial_history", "abc").ok());
+  EXPECT_FALSE(Config::set_in_file(f, "trial_history", "").ok());
+  EXPECT_FALSE(Config::set_in_file(f, "remote_sync_interval", "5m").ok());
+  EXPECT_FALSE(Config::set_in_file(f, "capture", "maybe").ok());
+  EXPECT_FALSE(Config::set_in_file(f, "lookup", "fuzzy").ok());
+  ASSERT_TRUE(Config::set_in_file(f, "remote_sync_interval", "0").ok());
+  ASSERT_TRUE(Config::set_in_file(f, "capture", "FALSE").ok());
+  ASSERT_TRUE(Config::set_in_file(f, "remote", "redis://127.0.0.1:6379").ok()); // free-form keys stay free
+  std::ifstream in(f);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(text, "pgo = auto\nremote_sync_interval = 0\ncapture = FALSE\nremote = redis://127.0.0.1:6379\n");
+}
+
 TEST(Config, CacheDirFollowsXdgAndDbOverride) {
   ::setenv("LLMCC_DIR", "/x/y", 1);
   Config c = Config::load("/");
