@@ -54,6 +54,13 @@ void print_report(const MergeReport& r, bool json) {
       fmt::print("  {} {}: {}\n", to_string(l.outcome), l.source_rel.empty() ? "?" : l.source_rel, l.reason);
     }
   }
+  if (r.history.present) {
+    fmt::print("trial history: {}added {}, skipped {} (already here), rejected {}\n", r.dry_run ? "would have " : "",
+               r.history.added, r.history.skipped, r.history.rejected);
+    for (const auto& [reason, n] : r.history.rejected_by_reason) {
+      fmt::print("  rejected {} trial(s): {}\n", n, reason);
+    }
+  }
 }
 
 struct ExportArgs {
@@ -127,6 +134,8 @@ void register_cache(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& ou
   exp->add_option("--hw-class", ea->filter.hw_class, "only winners of this hardware class (see llmcc hw)");
   exp->add_option("--compiler", ea->filter.compiler_id, "only winners of this compiler id (or id prefix)");
   exp->add_option("--project", ea->filter.project_root, "only winners of TUs compiled in this checkout");
+  exp->add_flag("--with-history", ea->filter.with_history,
+                "also write the trials behind each winner (its session's, for its TU), for llmcc explain");
   out.push_back({exp, [&ctx, ea] {
                    Store* store = ctx.store();
                    if (!store) {
@@ -146,6 +155,9 @@ void register_cache(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& ou
                    }
                    fmt::print("exported {} winner(s) to {} ({} bytes, {})\n", collected->bundle.winners.size(),
                               ea->output, bytes->size(), key ? "signed with LLMCC_TEAM_KEY" : "unsigned");
+                   if (ea->filter.with_history) {
+                     fmt::print("with the trial history: {} trial(s)\n", collected->history_trials);
+                   }
                    if (collected->without_compiler) {
                      fmt::print("left out {} winner(s) whose compiler this database does not know\n",
                                 collected->without_compiler);
@@ -182,6 +194,9 @@ void register_cache(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& ou
                      fmt::print("{}: {} winner(s) from host {} ({}), llmcc {}, {}\n", ia->input,
                                 decoded->bundle.winners.size(), p.host_fp, p.hw_class, p.llmcc_version,
                                 to_string(decoded->signature));
+                     if (!decoded->bundle.history_note.empty()) {
+                       fmt::print("{}: {}\n", ia->input, decoded->bundle.history_note);
+                     }
                    }
                    auto report = merge_bundle(*store, *decoded, options);
                    if (!report) {

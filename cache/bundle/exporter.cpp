@@ -1,6 +1,7 @@
 #include "cache/bundle/exporter.h"
 
 #include "cache/bundle/profile_entry.h"
+#include "cache/bundle/trial_history.h"
 
 #include "util/fs.h"
 #include "util/strings.h"
@@ -51,6 +52,9 @@ Expected<ExportResult> collect_bundle(Store& store, const ExportFilter& filter, 
   }
   ExportResult out;
   out.bundle.provenance = provenance;
+  if (filter.with_history) {
+    out.bundle.history_version = kBundleHistoryVersion;
+  }
   std::map<std::string, std::optional<CompilerIdentity>> compilers;
   for (auto& w : *winners) {
     if (!filter.hw_class.empty() && w.hw_class != filter.hw_class) {
@@ -94,6 +98,20 @@ Expected<ExportResult> collect_bundle(Store& store, const ExportFilter& filter, 
       continue;
     }
     out.bundle.winners.push_back(std::move(entry));
+    if (filter.with_history) {
+      auto trials = store.trials_for_tu(w.tu_key);
+      if (!trials) {
+        return Error{trials.error()};
+      }
+      // The winner's own session; one with none (stored by hand, or imported
+      // winners) shares every trial this database has for the TU.
+      for (const auto& t : *trials) {
+        if (w.session_id == 0 || t.session_id == w.session_id) {
+          out.bundle.history.push_back(history_entry(t, w));
+          ++out.history_trials;
+        }
+      }
+    }
   }
   return out;
 }

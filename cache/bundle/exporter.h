@@ -13,6 +13,9 @@ struct ExportFilter {
   std::string hw_class;     // "" = every class
   std::string compiler_id;  // "" = every compiler; else an id or a unique prefix of one
   std::string project_root; // "" = every project; else winners of TUs compiled in this checkout
+  // Adds each exported winner's trials (its session's, for its TU) as the
+  // bundle's history section (cache/bundle/trial_history.h).
+  bool with_history = false;
 };
 
 struct ExportResult {
@@ -23,6 +26,7 @@ struct ExportResult {
   // PGO winners left out because their profile cannot travel with them (not
   // in this state directory, altered, or over kMaxBundleProfileBytes).
   int without_profile = 0;
+  int history_trials = 0;
 };
 
 Expected<ExportResult> collect_bundle(Store& store, const ExportFilter& filter, const BundleProvenance& provenance);

@@ -83,6 +83,27 @@ Expected<Bundle> bundle_from_json(const nlohmann::json& doc) {
       return Error{fmt::format("bundle holds {} winners, more than the limit of {}", winners.size(), kMaxBundleWinners)};
     }
     b.winners.assign(winners.begin(), winners.end());
+    if (auto h = doc.find("history"); h != doc.end()) {
+      if (!h->is_object() || !h->at("version").is_number_integer()) {
+        return Error{"bundle history is not a versioned section"};
+      }
+      const int64_t version = h->at("version").get<int64_t>();
+      if (version != kBundleHistoryVersion) {
+        b.history_note = fmt::format("its trial history is version {}, this llmcc reads version {}: left out",
+                                     version, kBundleHistoryVersion);
+        return b;
+      }
+      const auto& trials = h->at("trials");
+      if (!trials.is_array()) {
+        return Error{"bundle history trials are not a list"};
+      }
+      if (trials.size() > kMaxBundleHistoryTrials) {
+        return Error{fmt::format("bundle history holds {} trials, more than the limit of {}", trials.size(),
+                                 kMaxBundleHistoryTrials)};
+      }
+      b.history_version = kBundleHistoryVersion;
+      b.history.assign(trials.begin(), trials.end());
+    }
     return b;
   } catch (const std::exception& e) {
     return Error{std::string("malformed bundle document: ") + e.what()};
@@ -124,6 +145,9 @@ Expected<std::string> encode_bundle(const Bundle& bundle, const std::optional<st
   };
   for (const auto& c : bundle.compilers) {
     doc["compilers"].push_back(compiler_json(c));
+  }
+  if (bundle.history_version != 0) {
+    doc["history"] = {{"version", bundle.history_version}, {"trials", bundle.history}};
   }
   std::string text = doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::string frame(ZSTD_compressBound(text.size()), '\0');

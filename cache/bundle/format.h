@@ -27,6 +27,10 @@
 namespace llmcc {
 
 inline constexpr uint32_t kBundleFormatVersion = 1;
+// The optional "history" section (cache/bundle/trial_history.h) has its own
+// version: readers of format 1 that predate it ignore it, and a reader meets a
+// newer history version by leaving the trials out, not by refusing the winners.
+inline constexpr int kBundleHistoryVersion = 1;
 inline constexpr std::string_view kBundleMagic = "LLMCCBND";
 inline constexpr size_t kBundleHeaderSize = 32;
 // Far above any real team's winners (a winner is ~1 KB of JSON), far below what
@@ -34,6 +38,8 @@ inline constexpr size_t kBundleHeaderSize = 32;
 inline constexpr uint64_t kMaxBundleFileBytes = 64ull << 20;
 inline constexpr uint64_t kMaxBundleContentBytes = 512ull << 20;
 inline constexpr size_t kMaxBundleWinners = 2'000'000;
+// A bundle's history beyond this is refused whole: a real session runs hundreds.
+inline constexpr size_t kMaxBundleHistoryTrials = 1'000'000;
 
 // Where the bundle was made.
 struct BundleProvenance {
@@ -50,6 +56,12 @@ struct Bundle {
   // One JSON object per winner: WinnerRecord::to_json() plus "evidence". Kept
   // raw so one malformed entry is rejected alone, by reason, at import.
   std::vector<nlohmann::json> winners;
+  // The trial history (export --with-history): 0 when the bundle has none, or
+  // one of a version this llmcc does not read (then `history` is empty and
+  // `history_note` says why). Rows kept raw, each checked alone at import.
+  int history_version = 0;
+  std::vector<nlohmann::json> history;
+  std::string history_note;
 };
 
 enum class SignatureState { Unsigned, Verified, NotChecked };

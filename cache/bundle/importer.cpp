@@ -1,5 +1,6 @@
 #include "cache/bundle/importer.h"
 
+#include "cache/bundle/field_checks.h"
 #include "cache/bundle/profile_entry.h"
 
 #include "util/enum_names.h"
@@ -14,74 +15,9 @@ namespace llmcc {
 
 namespace {
 
-constexpr size_t kMaxKeyChars = 128;
-constexpr size_t kMaxPathChars = 4096;
+using namespace bundle_fields;
+
 constexpr size_t kMaxRationaleChars = 4096;
-
-bool is_hex(const std::string& s) {
-  if (s.empty() || s.size() > kMaxKeyChars) {
-    return false;
-  }
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// Names and classes are compared, never executed, but they end up in tables
-// and terminals: only a plain alphabet.
-bool is_plain_name(const std::string& s, std::string_view extra) {
-  if (s.empty() || s.size() > kMaxKeyChars) {
-    return false;
-  }
-  for (char c : s) {
-    bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (!alnum && extra.find(c) == std::string_view::npos) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool has_control(const std::string& s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// A project-relative path that cannot climb out of the checkout.
-std::string path_problem(const std::string& rel) {
-  if (rel.empty() || rel.size() > kMaxPathChars) {
-    return "empty or overlong path";
-  }
-  if (has_control(rel)) {
-    return "control characters in the path";
-  }
-  if (rel.front() == '/') {
-    return "absolute path";
-  }
-  for (const auto& part : split(rel, '/', false)) {
-    if (part == ".." || part == "." || part.empty()) {
-      return "path has '..', '.' or empty components";
-    }
-  }
-  return "";
-}
-
-bool finite_in(double v, double lo, double hi) { return std::isfinite(v) && v >= lo && v <= hi; }
-
-std::string printable_name(const std::string& s) {
-  std::string out;
-  for (char c : s.substr(0, 200)) {
-    out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
-  }
-  return out;
-}
 
 CompilerFamily family_of(const Bundle& b, const std::string& compiler_id) {
   for (const auto& c : b.compilers) {
@@ -116,7 +52,8 @@ nlohmann::json MergeReport::to_json() const {
                       {"skipped", skipped}, {"rejected", rejected},
                       {"profiles_restored", profiles_restored},
                       {"dry_run", dry_run}, {"skipped_by_reason", skipped_by_reason},
-                      {"rejected_by_reason", rejected_by_reason}, {"entries", nlohmann::json::array()}};
+                      {"rejected_by_reason", rejected_by_reason}, {"entries", nlohmann::json::array()},
+                      {"history", history.to_json()}};
   for (const auto& l : lines) {
     j["entries"].push_back({{"outcome", std::string(to_string(l.outcome))}, {"source", l.source_rel}, {"reason", l.reason}});
   }
@@ -295,7 +232,7 @@ Expected<MergeReport> merge_bundle(Store& store, const DecodedBundle& decoded, c
             note(outcome, w.source_rel, reason, nullptr, "");
           }
         }
-        return Status::success();
+        return merge_history(store, b, HistoryImport{options.origin, options.from, options.policy}, report.history);
       },
       !options.dry_run);
   if (!s) {

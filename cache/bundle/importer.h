@@ -5,6 +5,7 @@
 #pragma once
 
 #include "cache/bundle/format.h"
+#include "cache/bundle/trial_history.h"
 #include "cache/local/store.h"
 #include "flags/allow_list.h"
 
@@ -30,6 +31,7 @@ struct MergeReport {
   int profiles_restored = 0;
   std::map<std::string, int> skipped_by_reason, rejected_by_reason;
   std::vector<MergeLine> lines;
+  HistoryReport history; // the bundle's trial history, when it has one
   bool dry_run = false;
   nlohmann::json to_json() const;
 };

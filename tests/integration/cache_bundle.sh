@@ -162,4 +162,91 @@ unset LLMCC_TEAM_KEY
 out=$(llmcc cache import "$WORK/signed.llmcc" --json)
 assert_eq "$(json_get "$out" 'j["skipped"]')" "1" "signed bundle without a key: read, not verified"
 grep -q s3cret "$DB_B" "$DB_B-wal" 2>/dev/null && fail "the team key was stored"
+
+# Trial history (export --with-history): the trials behind each exported winner
+# travel with it; import stores them once, under one imported session, each row
+# through the allow-list; llmcc explain shows them as evidence.
+unset LLMCC_TEAM_KEY
+export LLMCC_DIR="$WORK/db-a"
+TUNING_A="$WORK/db-a/llmcc.tuning.db"
+plant_trial() { # config-json verdict speedup created [tu_key]
+  sqlite3 "$DB_A" "INSERT OR IGNORE INTO configs(canonical, json) VALUES('$1', '$1')"
+  local cfg
+  cfg=$(sqlite3 "$DB_A" "SELECT id FROM configs WHERE canonical='$1'")
+  sqlite3 "$TUNING_A" "INSERT INTO trials(session_id, tu_key, source, config_id, planner, operator, verdict, detail,
+    objective, score, samples_json, speedup, speedup_low, speedup_high, compile_sec, object_hash, created,
+    base_samples_json, run_sec, verify_sec) VALUES(1, '${5:-$key}', '$WORK/a/src/hot.c', $cfg, 'search', 'flip',
+    '$2', 'gcc: error in $WORK/a/src/hot.c', 'time', 1.6, '[1.6,1.61]', $3, 1.1, 1.4, 0.25, 'deadbeef', $4,
+    '[2.0,2.01]', 1.5, 0)"
+}
+sqlite3 "$TUNING_A" "INSERT INTO sessions(id, state, build_dir, args_json, created, updated)
+  VALUES(1, 'done', '$WORK/a/build', '{}', 100, 100)"
+plant_trial '{"opt":"-O3","options":["-funroll-loops"],"pipeline":""}' ok 1.25 101
+plant_trial '{"opt":"-O3","options":["-fpeel-loops"],"pipeline":""}' identical 1.0 102
+plant_trial '{"opt":"-O2","options":["-funroll-all-loops"],"pipeline":""}' compile_error NULL 103
+plant_trial '{"opt":"-O3","options":["-funroll-loops"],"pipeline":""}' ok 1.3 104 "$mkey" # no winner: not exported
+source_trials=$(sqlite3 "$TUNING_A" "SELECT count(*) FROM trials WHERE tu_key='$key'")
+assert_eq "$source_trials" "3" "trials planted on the tuning host"
+out=$(llmcc cache export -o "$WORK/plain.llmcc")
+assert_not_contains "$out" "trial history" "no history without --with-history"
+out=$(llmcc cache export --with-history -o "$WORK/history.llmcc")
+assert_contains "$out" "exported 1 winner(s) to $WORK/history.llmcc" "export --with-history"
+assert_contains "$out" "with the trial history: 3 trial(s)" "export --with-history counts the winner's trials"
+unpack() { # bundle -> its JSON on stdout
+  python3 -c 'import sys; b=open(sys.argv[1],"rb").read(); sys.stdout.buffer.write(b[32:])' "$1" | zstd -dc
+}
+content=$(unpack "$WORK/history.llmcc")
+assert_not_contains "$content" "$WORK" "no local path travels in the history"
+assert_not_contains "$content" "deadbeef" "no object hash travels in the history"
+assert_eq "$(json_get "$content" 'j["history"]["version"]')" "1" "history section version"
+assert_eq "$(json_get "$content" 'sorted(t["verdict"] for t in j["history"]["trials"])')" "['compile_error', 'identical', 'ok']" "history verdicts"
+
+cd "$WORK/b"
+fresh_db c
+TUNING_C="$LLMCC_DIR/llmcc.tuning.db"
+out=$(llmcc cache import "$WORK/history.llmcc" --dry-run)
+assert_contains "$out" "trial history: would have added 3, skipped 0 (already here), rejected 0" "history dry run"
+assert_eq "$(sqlite3 "$TUNING_C" 'SELECT count(*) FROM trials' 2>/dev/null || echo 0)" "0" "a dry run stores no trial"
+out=$(llmcc cache import "$WORK/history.llmcc")
+assert_contains "$out" "added 1, replaced 0, skipped 0, rejected 0" "winner imported with its history"
+assert_contains "$out" "trial history: added 3, skipped 0 (already here), rejected 0" "history imported"
+assert_eq "$(sqlite3 "$TUNING_C" "SELECT count(*) FROM trials WHERE tu_key='$key'")" "$source_trials" "as many trials as the source for that TU"
+assert_eq "$(sqlite3 "$TUNING_C" "SELECT count(*) FROM sessions WHERE build_dir LIKE 'import:bundle:%'")" "1" "one imported session"
+assert_eq "$(sqlite3 "$TUNING_C" "SELECT count(*) FROM trials WHERE source LIKE '%$WORK%' OR detail LIKE '%$WORK%'")" "0" "no foreign path stored"
+out=$(llmcc cache import "$WORK/history.llmcc")
+assert_contains "$out" "trial history: added 0, skipped 3 (already here), rejected 0" "second import adds no trial"
+assert_eq "$(sqlite3 "$TUNING_C" 'SELECT count(*) FROM trials')" "3" "three trials after two imports"
+assert_eq "$(sqlite3 "$TUNING_C" 'SELECT count(*) FROM sessions')" "1" "one session after two imports"
+out=$(llmcc cache import "$WORK/team.llmcc")
+assert_not_contains "$out" "trial history" "a bundle without history imports as before"
+explain=$(llmcc explain src/hot.c)
+assert_contains "$explain" "evidence (3 trials):" "explain shows the imported trials"
+assert_contains "$explain" "compile_error" "explain shows every verdict"
+ej=$(llmcc explain src/hot.c --json)
+assert_eq "$(json_get "$ej" 'len(j[0]["trials"])')" "3" "explain --json lists the imported trials"
+
+# A hand-made bundle whose history has a -fplugin= row: that row alone is
+# rejected, by reason; the others are stored; nothing forbidden reaches a table.
+unpack "$WORK/history.llmcc" | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+rows = j["history"]["trials"]
+evil = dict(rows[0]); evil["config"] = {"opt": "-O3", "options": ["-fplugin=/tmp/evil.so"], "pipeline": ""}; evil["created"] = 200
+late = dict(rows[0]); late["created"] = 201
+bad_path = dict(rows[0]); bad_path["source_rel"] = "../../etc/passwd"; bad_path["created"] = 202
+rows += [evil, late, bad_path]
+open(sys.argv[1], "w").write(json.dumps(j))' "$WORK/evil.json"
+zstd -q -f --check -19 "$WORK/evil.json" -o "$WORK/evil.zst"
+python3 -c '
+import struct, sys
+frame = open(sys.argv[1], "rb").read(); n = len(open(sys.argv[2], "rb").read())
+open(sys.argv[3], "wb").write(b"LLMCCBND" + struct.pack("<IIQQ", 1, 0, len(frame), n) + frame)' \
+  "$WORK/evil.zst" "$WORK/evil.json" "$WORK/evil-history.llmcc"
+out=$(llmcc cache import "$WORK/evil-history.llmcc")
+assert_contains "$out" "trial history: added 1, skipped 3 (already here), rejected 2" "forbidden history row rejected"
+assert_contains "$out" "rejected 1 trial(s): forbidden config" "rejection counted by reason"
+assert_contains "$out" "rejected 1 trial(s): bad path" "path traversal in history rejected"
+assert_eq "$(sqlite3 "$DB_B" "SELECT count(*) FROM configs WHERE json LIKE '%plugin%'")" "0" "no forbidden config stored"
+assert_eq "$(sqlite3 "$LLMCC_DIR/llmcc.db" "SELECT count(*) FROM configs WHERE json LIKE '%plugin%'")" "0" "no forbidden history config stored"
+assert_eq "$(sqlite3 "$TUNING_C" 'SELECT count(*) FROM trials')" "4" "only the good new row stored"
 pass "bundles"

@@ -4,10 +4,13 @@
 # naming the holder and the expiry, the budget goes to the next TU, and the
 # session's own claims are gone when it ends. Then the other host tunes the
 # skipped TU, both push, and a fresh database pulls both winners. --no-claims
-# ignores the claim; a dead store costs one warning and tuning goes on.
+# ignores the claim; a dead store costs one warning and tuning goes on. Then the
+# same through nginx's WebDAV (claims there are advisory: PUT, wait, GET back):
+# a foreign claim is honoured, the session's own is deleted, an expired one is
+# taken over.
 source "$(dirname "$0")/lib/common.bash"
 source "$(dirname "$0")/lib/servers.bash"
-require valgrind gcc make sqlite3 redis-server redis-cli
+require valgrind gcc make sqlite3 redis-server redis-cli nginx curl
 export LLMCC_CC=gcc
 export COLUMNS=400 # progress lines whole, not wrapped at 80 columns
 
@@ -82,4 +85,33 @@ out=$(LLMCC_DIR="$B" LLMCC_REMOTE="redis://127.0.0.1:$dead/1" llmcc tune --build
 assert_eq "$(grep -c 'host claims unavailable' <<<"$out")" "1" "one warning for a dead store"
 assert_contains "$out" "[kernel.c] 1/2 ok" "tuning went on with a dead store"
 assert_contains "$out" "done after 2 trials" "tuning went on with a dead store"
-pass "host claims: a claimed TU is skipped, claims are released, both hosts' winners survive"
+# nginx (WebDAV): a claim planted with curl, as another host's PUT would leave it.
+NGINX_PORT=$(free_port)
+start_nginx "$WORK/nginx" "$NGINX_PORT"
+base="http://127.0.0.1:$NGINX_PORT"
+http_code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+export LLMCC_REMOTE="$base" LLMCC_DIR="$B"
+cd "$wb"
+assert_eq "$(http_code -X PUT --data-binary "$foreign" "$base/$prefix/$kernel_key")" "201" "planting the claim on nginx"
+out=$(llmcc tune --build-dir . --bench "./makec_demo 3" --objective instructions --budget 4 \
+  --tu kernel.c --tu checksum.c 2>&1) || fail "tune against nginx with a foreign claim failed: $out"
+assert_contains "$out" \
+  "[kernel.c] skipped: claimed by host buildbox-7 (otherhost) until 2100-01-01 00:00:00 UTC, skipping" \
+  "nginx: the claimed TU is skipped"
+assert_not_contains "$out" "host claims unavailable" "nginx: tune with a live store"
+assert_not_contains "$out" "[kernel.c] 1/" "nginx: no trial of the claimed TU"
+assert_contains "$out" "[checksum.c] 1/" "nginx: the unclaimed TU is tuned"
+assert_eq "$(curl -s "$base/$prefix/$kernel_key")" "$foreign" "nginx: the foreign claim is untouched"
+assert_eq "$(http_code "$base/$prefix/$checksum_key")" "404" "nginx: the session deleted its own claim"
+
+# A claim whose expiry has passed (a host that died mid-tune) is taken over.
+expired='{"v":1,"owner":"otherhost-1-0000abcd","host":"buildbox-7 (otherhost)","expires_ms":1000}'
+assert_eq "$(http_code -X PUT --data-binary "$expired" "$base/$prefix/$kernel_key")" "204" "planting an expired claim"
+out=$(llmcc tune --build-dir . --bench "./makec_demo 3" --objective instructions --budget 2 --tu kernel.c 2>&1) ||
+  fail "tune against nginx with an expired claim failed: $out"
+assert_not_contains "$out" "claimed by" "nginx: an expired claim is taken over"
+assert_contains "$out" "[kernel.c] 1/2" "nginx: the TU of an expired claim is tuned"
+assert_contains "$out" "done after 2 trials" "nginx: the session ran its budget"
+assert_eq "$(http_code "$base/$prefix/$kernel_key")" "404" "nginx: the taken-over claim is released"
+assert_eq "$(find "$WORK/nginx/store" -path '*/claims/*' -type f | wc -l)" "0" "nginx: no claim file is left"
+pass "host claims (Redis, nginx): a claimed TU is skipped, claims are released, expired ones taken over, both hosts' winners survive"
