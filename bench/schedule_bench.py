@@ -30,7 +30,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from tune_kernels import MAKEFILE, SUITES  # noqa: E402  (one kernel list, one Makefile)
+from tune_kernels import SUITES, kernel_build_dir  # noqa: E402  (one kernel list, one project setup)
 
 
 def tune(workdir, env, planner, budget, seed):
@@ -74,13 +74,7 @@ def run_all(args):
                     row = {"kernel": kernel, "compiler": compiler, "budget": budget, "seed": seed, "by": {}}
                     for label, bindir, planner in planners:
                         d = os.path.join(work, f"{compiler}-{kernel}-{budget}-{seed}-{label}")
-                        os.makedirs(d)
-                        shutil.copy(os.path.join(HERE, "kernels", kernel + ".c"), os.path.join(d, "kernel.c"))
-                        with open(os.path.join(d, "Makefile"), "w") as f:
-                            f.write(MAKEFILE)
-                        env = dict(os.environ, PATH=bindir + ":" + os.environ["PATH"], LLMCC_CC=compiler,
-                                   LLMCC_DIR=os.path.join(d, "cache"), LLMCC_QUIET="1")
-                        subprocess.run(["make", "-s", "CC=llmcc"], cwd=d, env=env, check=True)
+                        env = kernel_build_dir(d, kernel, bindir, compiler)
                         started = time.time()
                         r = tune(d, env, planner, budget, seed)
                         r["seconds"] = round(time.time() - started, 1)

@@ -50,6 +50,18 @@ def run(cmd, **kw):
     return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw)
 
 
+def kernel_build_dir(d, kernel, bindir, compiler):
+    """A fresh project dir for one kernel, built through llmcc at -O3; returns its environment."""
+    os.makedirs(d)
+    shutil.copy(os.path.join(HERE, "kernels", kernel + ".c"), os.path.join(d, "kernel.c"))
+    with open(os.path.join(d, "Makefile"), "w") as f:
+        f.write(MAKEFILE)
+    env = dict(os.environ, PATH=bindir + ":" + os.environ["PATH"], LLMCC_CC=compiler,
+               LLMCC_DIR=os.path.join(d, "cache"), LLMCC_QUIET="1")
+    run(["make", "-s", "CC=llmcc"], cwd=d, env=env)
+    return env
+
+
 def cpu_time(binary):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run([binary], check=True, capture_output=True, text=True).stdout
@@ -130,13 +142,7 @@ def main():
                 seeds = []
                 for seed in range(1, args.seeds + 1):
                     d = os.path.join(work, f"{compiler}-{kernel}-{spec.replace('@', '-')}-{seed}")
-                    os.makedirs(d)
-                    shutil.copy(os.path.join(HERE, "kernels", kernel + ".c"), os.path.join(d, "kernel.c"))
-                    with open(os.path.join(d, "Makefile"), "w") as f:
-                        f.write(MAKEFILE)
-                    env = dict(os.environ, PATH=bindir + ":" + os.environ["PATH"], LLMCC_CC=compiler,
-                               LLMCC_DIR=os.path.join(d, "cache"), LLMCC_QUIET="1")
-                    run(["make", "-s", "CC=llmcc"], cwd=d, env=env)
+                    env = kernel_build_dir(d, kernel, bindir, compiler)
                     started = time.time()
                     summary, curve = tune(d, env, planner, budget, seed)
                     curves.append(curve)
