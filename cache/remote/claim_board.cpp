@@ -19,6 +19,7 @@ int64_t system_now_ms() {
 
 // Claims are a few hundred bytes; anything larger is not one.
 constexpr size_t kMaxClaimBytes = 4096;
+constexpr size_t kMaxHostChars = 128;
 
 } // namespace
 
@@ -37,7 +38,15 @@ std::optional<ClaimRecord> decode_claim(std::string_view text) {
   }
   ClaimRecord c;
   c.owner = j["owner"].get<std::string>();
-  c.host = j.contains("host") && j["host"].is_string() ? j["host"].get<std::string>() : "";
+  // The holder's name is printed on the other host's terminal: printable ASCII
+  // only, and short, whatever the store served.
+  if (j.contains("host") && j["host"].is_string()) {
+    for (char ch : j["host"].get<std::string>()) {
+      if (ch >= 0x20 && ch < 0x7f && c.host.size() < kMaxHostChars) {
+        c.host += ch;
+      }
+    }
+  }
   c.expires_ms = j["expires_ms"].get<int64_t>();
   if (c.owner.empty()) {
     return std::nullopt;

@@ -52,6 +52,12 @@ TEST(ClaimRecord, RoundTripsAndRejectsGarbage) {
   EXPECT_FALSE(decode_claim("garbage"));
   EXPECT_FALSE(decode_claim(R"({"v":2,"owner":"x","expires_ms":1})"));
   EXPECT_FALSE(decode_claim(R"({"v":1,"owner":"","expires_ms":1})"));
+  // A hostile holder name cannot drive the terminal that prints it.
+  auto odd = decode_claim(R"({"v":1,"owner":"o","host":"a\u001b[2Jb\nc","expires_ms":1})");
+  ASSERT_TRUE(odd);
+  EXPECT_EQ(odd->host, "a[2Jbc");
+  EXPECT_EQ(decode_claim(R"({"v":1,"owner":"o","host":")" + std::string(300, 'h') + R"(","expires_ms":1})")->host.size(),
+            128u);
   EXPECT_FALSE(decode_claim(R"({"v":1,"owner":"x","expires_ms":"soon"})"));
   EXPECT_FALSE(decode_claim(std::string(5000, ' ')));
 }
