@@ -6,6 +6,7 @@
 # that holds stays, marked confirmed on this machine; the other is dropped with
 # its re-measurement kept as a trial; a second --reconfirm has nothing to do.
 source "$(dirname "$0")/lib/common.bash"
+source "$(dirname "$0")/lib/servers.bash"
 require valgrind gcc make sqlite3
 export LLMCC_CC=gcc
 export COLUMNS=400 # progress lines whole, not wrapped at 80 columns
@@ -19,14 +20,7 @@ assert_eq "$(sqlite3 "$DB_A" 'SELECT source_rel FROM winners')" "kernel.c" "the 
 info=$(llmcc show checksum.c --json)
 key=$(json_get "$info" 'j["tu_key"]') cid=$(json_get "$info" 'j["compiler"]["id"]')
 host=$(json_get "$info" 'j["host"]') class=$(json_get "$info" 'j["hw_class"]')
-cfg='{"opt":"-O2","options":[],"pipeline":""}'
-sqlite3 "$DB_A" <<SQL
-INSERT OR IGNORE INTO configs(canonical, json) VALUES('$cfg', '$cfg');
-INSERT INTO winners(tu_key, source_rel, source_base, compiler_id, host_fp, hw_class, objective,
-  config_id, baseline, best, speedup, speedup_low, speedup_high, created)
-  VALUES('$key', 'checksum.c', 'checksum.c', '$cid', 'otherhost', '$class', 'instructions',
-  (SELECT id FROM configs WHERE canonical='$cfg'), 2.0, 1.6, 1.25, 1.1, 1.4, 100);
-SQL
+insert_winner "$DB_A" "$key" checksum.c "$cid" otherhost "$class" '{"opt":"-O2","options":[],"pipeline":""}' instructions
 out=$(llmcc cache export -o "$WORK/team.llmcc")
 assert_contains "$out" "exported 2 winner(s)" "export"
 

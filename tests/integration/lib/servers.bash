@@ -52,15 +52,16 @@ start_fault_server() {
   FAULT_PORT=$(cat "$WORK/$name.port")
 }
 
-# insert_winner <db> <tu-key> <source-rel> <compiler-id> <host> <class>: the
-# winner -O3 -funroll-loops (1.25x [1.1, 1.4]), written as tune would store it.
+# insert_winner <db> <tu-key> <source-rel> <compiler-id> <host> <class> [config-json [objective]]:
+# a winner (default -O3 -funroll-loops, on time) at 1.25x [1.1, 1.4], written as
+# tune would store it.
 insert_winner() {
-  local cfg='{"opt":"-O3","options":["-funroll-loops"],"pipeline":""}'
+  local cfg=${7:-'{"opt":"-O3","options":["-funroll-loops"],"pipeline":""}'} objective=${8:-time}
   sqlite3 "$1" <<SQL
 INSERT OR IGNORE INTO configs(canonical, json) VALUES('$cfg', '$cfg');
 INSERT INTO winners(tu_key, source_rel, source_base, compiler_id, host_fp, hw_class, objective,
   config_id, baseline, best, speedup, speedup_low, speedup_high, created)
-  VALUES('$2', '$3', '${3##*/}', '$4', '$5', '$6', 'time',
+  VALUES('$2', '$3', '${3##*/}', '$4', '$5', '$6', '$objective',
   (SELECT id FROM configs WHERE canonical='$cfg'), 2.0, 1.6, 1.25, 1.1, 1.4, 100);
 SQL
 }
