@@ -42,12 +42,6 @@ constexpr size_t kExploreTrialsUnknownBudget = 24;
 // In that phase, all but one trial of each cycle explore; the other goes to the
 // remaining seeds and then the bandit.
 constexpr size_t kExploreCycle = 3;
-// At the budgets users pass (10-20 trials) those turns mutate the best config once
-// one beats the baseline: mutations of the best found more session bests there than
-// exploration (docs/benchmarks.md, runs E and G). While nothing beats it, the "best"
-// is the baseline, whose one-option changes are mostly its own code again (run F),
-// so the turns explore.
-constexpr size_t kSmallBudget = 20;
 // Seeds tried before exploration starts; the rest of the seed list is interleaved.
 constexpr size_t kCoreSeeds = 5;
 // Ablation drops one option at a time from small configs, a third of them at once
@@ -115,7 +109,6 @@ public:
     remember(m_anchor);
     m_explore_until = ctx.budget > 0 ? static_cast<size_t>(std::lround(static_cast<double>(ctx.budget) * kExploreShare))
                                      : kExploreTrialsUnknownBudget;
-    m_small_budget = ctx.budget > 0 && ctx.budget <= kSmallBudget;
     build_seeds(ctx);
     m_proposed = history.size();
     for (const auto& h : history) {
@@ -124,8 +117,7 @@ public:
   }
 
   // The schedule: the core seeds; then, for the first part of the budget, two
-  // trials in three exploration draws (at small budgets, once a config beats the
-  // baseline, mutations of the best) and the third the remaining seeds; then any
+  // trials in three exploration draws and the third the remaining seeds; then any
   // seeds left, then the bandit (which still explores when that keeps paying).
   std::vector<Proposal> propose(size_t count) override {
     std::vector<Proposal> out;
@@ -133,7 +125,7 @@ public:
       std::optional<Proposal> p;
       bool exploring = m_proposed < m_explore_until && m_seeds_taken >= kCoreSeeds;
       if (exploring && m_explore_turn++ % kExploreCycle != kExploreCycle - 1) {
-        p = from_operator(m_small_budget && m_best ? kMutateBest : kExplore);
+        p = from_operator(kExplore);
       }
       if (!p && exploring && dense(best_point())) {
         p = from_operator(kAblate); // strip the passengers of an exploration winner
@@ -643,7 +635,6 @@ private:
   size_t m_proposed = 0;     // proposals so far, history included
   size_t m_seeds_taken = 0;  // seeds consumed (proposed or skipped)
   size_t m_explore_until = 0;
-  bool m_small_budget = false;
   size_t m_explore_turn = 0;
 };
 

@@ -723,11 +723,12 @@ std::string joined(const std::vector<std::string>& ops) {
   return out;
 }
 
-// At the budgets users pass (<= 20) the turns after the core seeds mutate the best
-// config once one beats the baseline; while none does, mutations of the baseline
-// would mostly be its own code again (docs/benchmarks.md, run F), so they explore,
-// as they do at any budget above 20.
-TEST(BuiltinPlanner, SmallBudgetsMutateTheBestOnlyOnceItBeatsTheBaseline) {
+// At the budgets users pass, as at 40, the turns after the core seeds explore even
+// when a seed already beats the baseline. Mutating the best instead, once it beats
+// the baseline, lost 2.5% on gcc strsearch at budget 12 (docs/benchmarks.md, run G:
+// the best was a dense exploration draw, whose one-option mutations were its own
+// code, where ablation found the gain); mutating it always lost more (run F).
+TEST(BuiltinPlanner, SmallBudgetsExploreAfterTheCoreSeedsWhateverTheSeedsFound) {
   auto native = [](const TuneConfig& c) {
     return std::find(c.options.begin(), c.options.end(), "-march=native") != c.options.end();
   };
@@ -735,14 +736,13 @@ TEST(BuiltinPlanner, SmallBudgetsMutateTheBestOnlyOnceItBeatsTheBaseline) {
   // The first seed, -O3 -march=native, wins from the first trial on. The baseline
   // is the first core seed (skipped), so the turns start at the fifth trial and
   // fill two in three of the first 60% of the budget.
-  EXPECT_EQ(joined(schedule(12, native, 8)), "seed seed seed seed mutate-best mutate-best seed seed");
-  EXPECT_EQ(joined(schedule(12, nothing, 8)), "seed seed seed seed explore explore seed seed");
-  EXPECT_EQ(joined(schedule(20, native, 12)),
-            "seed seed seed seed mutate-best mutate-best seed mutate-best mutate-best seed mutate-best mutate-best");
-  EXPECT_EQ(joined(schedule(20, nothing, 12)),
-            "seed seed seed seed explore explore seed explore explore seed explore explore");
-  EXPECT_EQ(joined(schedule(40, native, 12)),
-            "seed seed seed seed explore explore seed explore explore seed explore explore");
+  const std::string at12 = "seed seed seed seed explore explore seed seed";
+  EXPECT_EQ(joined(schedule(12, native, 8)), at12);
+  EXPECT_EQ(joined(schedule(12, nothing, 8)), at12);
+  const std::string at20 = "seed seed seed seed explore explore seed explore explore seed explore explore";
+  EXPECT_EQ(joined(schedule(20, native, 12)), at20);
+  EXPECT_EQ(joined(schedule(20, nothing, 12)), at20);
+  EXPECT_EQ(joined(schedule(40, native, 12)), at20);
 }
 
 } // namespace
