@@ -157,12 +157,17 @@ def render(paths):
         for budget in budgets + random_only:
             here = [p for p in pairs if p[0] == compiler]
             have = [v for v in cols if any(ratio(p, budget, v) for p in here)]
-            rows = [p for p in here if all(ratio(p, budget, v) for v in have)]
+            # The pairs every variant has; random search over those of them it has.
+            rows = [p for p in here if all(ratio(p, budget, v) for v in have if v != "random" or have == ["random"])]
             if not have or not rows:
                 continue
-            cells = [f"{geomean([ratio(p, budget, v)[0] for p in rows]):.3f}x"
-                     + ("*" if any(ratio(p, budget, v)[1] for p in rows) else "") if v in have else "-"
-                     for v in cols]
+            cells = []
+            for v in cols:
+                got = [ratio(p, budget, v) for p in rows]
+                got = [g for g in got if g]
+                cells.append("-" if not got else f"{geomean([g[0] for g in got]):.3f}x"
+                             + ("*" if any(g[1] for g in got) else "")
+                             + (f" ({len(got)} of the pairs)" if len(got) < len(rows) else ""))
             wtl = []
             for v in variants[1:]:
                 if v not in have or base not in have:
