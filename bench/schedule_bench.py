@@ -159,7 +159,7 @@ def render(paths):
             have = [v for v in cols if any(ratio(p, budget, v) for p in here)]
             # The pairs every variant has; random search over those of them it has.
             rows = [p for p in here if all(ratio(p, budget, v) for v in have if v != "random" or have == ["random"])]
-            if not have or not rows:
+            if not rows or (budget not in random_only and not any(v != "random" for v in have)):
                 continue
             cells = []
             for v in cols:
