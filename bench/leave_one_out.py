@@ -52,29 +52,8 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# The kernels' project layout and the command runner are tune_kernels.py's own.
-from tune_kernels import MAKEFILE, SUITES, run  # noqa: E402
-
-# --short: each kernel's outer repetition count (or its input, where the
-# repetition is one pass) divided by about 30; every string must be in the file.
-SHORT = {
-    "stencil": [("#define SWEEPS 3000", "#define SWEEPS 100")],
-    "matmul": [("#define N 750", "#define N 250")],
-    "sort": [("#define COUNT 1500000", "#define COUNT 50000")],
-    "hashing": [("#define ROUNDS 200", "#define ROUNDS 7")],
-    "interp": [("int64_t n = 60000", "int64_t n = 2000")],
-    "nbody": [("#define STEPS 2500000", "#define STEPS 100000")],
-    "bitops": [("#define PASSES 360", "#define PASSES 12")],
-    "sparse": [("#define REPS 80", "#define REPS 3")],
-    "strsearch": [("#define TEXT (4u << 20)", "#define TEXT (4u << 15)")],
-    "csvparse": [("#define ROWS 120000", "#define ROWS 20000"), ("#define ROUNDS 32", "#define ROUNDS 6")],
-    "pqsim": [("#define EVENTS 1500000", "#define EVENTS 50000")],
-    "fft": [("#define ROUNDS 30", "#define ROUNDS 1")],
-    "mandel": [("#define H 600", "#define H 20")],
-    "vmthread": [("run(400000, &fib)", "run(13000, &fib)"), ("{LI, 8, 0, 0, 2500000}", "{LI, 8, 0, 0, 80000}")],
-    "crc": [("#define ROUNDS 30", "#define ROUNDS 1")],
-}
-
+# The kernels' project layout, their --short form and the command runner are tune_kernels.py's own.
+from tune_kernels import MAKEFILE, SUITES, kernel_source, run  # noqa: E402
 
 # tuner/transfer.h kSimilarDistance, for the tables.
 SIMILAR_DISTANCE = 0.3
@@ -84,15 +63,8 @@ def project(d, kernel, short):
     """A project of one TU, `<kernel>.c`: the file names differ, so no kernel is
     another's "same source" (tuner/transfer.h transfer_seeds)."""
     os.makedirs(d)
-    with open(os.path.join(HERE, "kernels", kernel + ".c")) as f:
-        text = f.read()
-    if short:
-        for old, new in SHORT[kernel]:
-            if old not in text:
-                raise RuntimeError(f"--short: '{old}' is not in {kernel}.c")
-            text = text.replace(old, new)
     with open(os.path.join(d, kernel + ".c"), "w") as f:
-        f.write(text)
+        f.write(kernel_source(kernel, short))
     with open(os.path.join(d, "Makefile"), "w") as f:
         f.write(MAKEFILE.replace("kernel.", kernel + "."))
 

@@ -46,14 +46,49 @@ kernel.o: kernel.c
 """
 
 
+# --short (leave_one_out.py, schedule_bench.py): each kernel's outer repetition
+# count (or its input, where the repetition is one pass) divided by about 30, so a
+# callgrind run takes about a second, not 30-65 s; every string must be in the file.
+SHORT = {
+    "stencil": [("#define SWEEPS 3000", "#define SWEEPS 100")],
+    "matmul": [("#define N 750", "#define N 250")],
+    "sort": [("#define COUNT 1500000", "#define COUNT 50000")],
+    "hashing": [("#define ROUNDS 200", "#define ROUNDS 7")],
+    "interp": [("int64_t n = 60000", "int64_t n = 2000")],
+    "nbody": [("#define STEPS 2500000", "#define STEPS 100000")],
+    "bitops": [("#define PASSES 360", "#define PASSES 12")],
+    "sparse": [("#define REPS 80", "#define REPS 3")],
+    "strsearch": [("#define TEXT (4u << 20)", "#define TEXT (4u << 15)")],
+    "csvparse": [("#define ROWS 120000", "#define ROWS 20000"), ("#define ROUNDS 32", "#define ROUNDS 6")],
+    "pqsim": [("#define EVENTS 1500000", "#define EVENTS 50000")],
+    "fft": [("#define ROUNDS 30", "#define ROUNDS 1")],
+    "mandel": [("#define H 600", "#define H 20")],
+    "vmthread": [("run(400000, &fib)", "run(13000, &fib)"), ("{LI, 8, 0, 0, 2500000}", "{LI, 8, 0, 0, 80000}")],
+    "crc": [("#define ROUNDS 30", "#define ROUNDS 1")],
+}
+
+
 def run(cmd, **kw):
     return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw)
 
 
-def kernel_build_dir(d, kernel, bindir, compiler):
+def kernel_source(kernel, short=False):
+    """The text of bench/kernels/<kernel>.c, or its --short form."""
+    with open(os.path.join(HERE, "kernels", kernel + ".c")) as f:
+        text = f.read()
+    if short:
+        for old, new in SHORT[kernel]:
+            if old not in text:
+                raise RuntimeError(f"--short: '{old}' is not in {kernel}.c")
+            text = text.replace(old, new)
+    return text
+
+
+def kernel_build_dir(d, kernel, bindir, compiler, short=False):
     """A fresh project dir for one kernel, built through llmcc at -O3; returns its environment."""
     os.makedirs(d)
-    shutil.copy(os.path.join(HERE, "kernels", kernel + ".c"), os.path.join(d, "kernel.c"))
+    with open(os.path.join(d, "kernel.c"), "w") as f:
+        f.write(kernel_source(kernel, short))
     with open(os.path.join(d, "Makefile"), "w") as f:
         f.write(MAKEFILE)
     env = dict(os.environ, PATH=bindir + ":" + os.environ["PATH"], LLMCC_CC=compiler,
