@@ -46,8 +46,15 @@ void print_report(const MergeReport& r, bool json) {
     fmt::print("{}\n", r.to_json().dump(2));
     return;
   }
-  fmt::print("{}added {}, replaced {}, skipped {}, rejected {}{}\n", r.dry_run ? "dry run: would have " : "", r.added,
-             r.replaced, r.skipped, r.rejected,
+  // Winners this host dropped are named in the count: a skip that says "we
+  // measured this and it did not hold" is not the same as "already here".
+  std::string dropped;
+  if (auto it = r.skipped_by_reason.find(kDroppedHereReason); it != r.skipped_by_reason.end()) {
+    dropped = it->second == r.skipped ? fmt::format(" ({})", kDroppedHereReason)
+                                      : fmt::format(" ({} {})", it->second, kDroppedHereReason);
+  }
+  fmt::print("{}added {}, replaced {}, skipped {}{}, rejected {}{}\n", r.dry_run ? "dry run: would have " : "",
+             r.added, r.replaced, r.skipped, dropped, r.rejected,
              r.profiles_restored > 0 ? fmt::format("; restored {} profile(s)", r.profiles_restored) : "");
   for (const auto& l : r.lines) {
     if (l.outcome != MergeOutcome::Added) {
