@@ -163,7 +163,11 @@ void register_cache(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& ou
                    fmt::print("exported {} winner(s) to {} ({} bytes, {})\n", collected->bundle.winners.size(),
                               ea->output, bytes->size(), key ? "signed with LLMCC_TEAM_KEY" : "unsigned");
                    if (ea->filter.with_history) {
-                     fmt::print("with the trial history: {} trial(s)\n", collected->history_trials);
+                     fmt::print("with the trial history: {} trial(s){}\n", collected->history_trials,
+                                collected->history_refused
+                                    ? fmt::format(" (left out {} the tuner refused before building them)",
+                                                  collected->history_refused)
+                                    : "");
                    }
                    if (collected->without_compiler) {
                      fmt::print("left out {} winner(s) whose compiler this database does not know\n",
