@@ -46,8 +46,15 @@ void print_report(const MergeReport& r, bool json) {
     fmt::print("{}\n", r.to_json().dump(2));
     return;
   }
-  fmt::print("{}added {}, replaced {}, skipped {}, rejected {}{}\n", r.dry_run ? "dry run: would have " : "", r.added,
-             r.replaced, r.skipped, r.rejected,
+  // Winners this host dropped are named in the count: a skip that says "we
+  // measured this and it did not hold" is not the same as "already here".
+  std::string dropped;
+  if (auto it = r.skipped_by_reason.find(kDroppedHereReason); it != r.skipped_by_reason.end()) {
+    dropped = it->second == r.skipped ? fmt::format(" ({})", kDroppedHereReason)
+                                      : fmt::format(" ({} {})", it->second, kDroppedHereReason);
+  }
+  fmt::print("{}added {}, replaced {}, skipped {}{}, rejected {}{}\n", r.dry_run ? "dry run: would have " : "",
+             r.added, r.replaced, r.skipped, dropped, r.rejected,
              r.profiles_restored > 0 ? fmt::format("; restored {} profile(s)", r.profiles_restored) : "");
   for (const auto& l : r.lines) {
     if (l.outcome != MergeOutcome::Added) {
@@ -156,7 +163,11 @@ void register_cache(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& ou
                    fmt::print("exported {} winner(s) to {} ({} bytes, {})\n", collected->bundle.winners.size(),
                               ea->output, bytes->size(), key ? "signed with LLMCC_TEAM_KEY" : "unsigned");
                    if (ea->filter.with_history) {
-                     fmt::print("with the trial history: {} trial(s)\n", collected->history_trials);
+                     fmt::print("with the trial history: {} trial(s){}\n", collected->history_trials,
+                                collected->history_refused
+                                    ? fmt::format(" (left out {} the tuner refused before building them)",
+                                                  collected->history_refused)
+                                    : "");
                    }
                    if (collected->without_compiler) {
                      fmt::print("left out {} winner(s) whose compiler this database does not know\n",

@@ -202,6 +202,10 @@ int run_clear(ToolContext& ctx, const ClearArgs& a) {
       if (Status st = store->clear_winners(); !st) {
         return st;
       }
+      // With no winner left, what --reconfirm dropped is no longer a decision to keep.
+      if (Status st = store->clear_rejections(); !st) {
+        return st;
+      }
     }
     if (a.trials || a.all) {
       if (Status st = store->clear_trial_history(); !st) {
@@ -263,7 +267,9 @@ void register_cache_hygiene(CLI::App& cache, ToolContext& ctx, std::vector<Subco
 
   auto* clear = cache.add_subcommand("clear", "empty the database's winners, trial history or everything tuned");
   auto ca = std::make_shared<ClearArgs>();
-  clear->add_flag("--winners", ca->winners, "every winner (the next build compiles as the build says)");
+  clear->add_flag("--winners", ca->winners,
+                  "every winner, and the record of those tune --reconfirm dropped (the next build compiles as the "
+                  "build says)");
   clear->add_flag("--trials", ca->trials, "every session and its trials (winners stay)");
   clear->add_flag("--all", ca->all, "winners, trial history, LLM replies, profile records and counters");
   clear->add_flag("--yes", ca->yes, "really do it");

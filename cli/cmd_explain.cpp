@@ -33,6 +33,12 @@ std::string printable(const std::string& text, size_t max_chars) {
 // What undoes a winner: `forget` removes the source's winners, keeping the trials.
 std::string forget_command(const WinnerRecord& w) { return "llmcc forget " + quote_for_display({w.source_rel}); }
 
+// A winner `tune --reconfirm` dropped for this TU, which pulls and imports skip.
+std::string dropped_line(const LocalRejection& r) {
+  return fmt::format("dropped:    {}; pulls and imports skip it until llmcc forget {}",
+                     printable(describe_rejection(r), 400), quote_for_display({r.source_rel}));
+}
+
 std::string interval(std::optional<double> low, std::optional<double> high) {
   if (!low || !high) {
     return "-";
@@ -59,11 +65,20 @@ void register_explain(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& 
                      fmt::print(stderr, "llmcc: error: {}\n", winners.error().message);
                      return 1;
                    }
+                   auto rejections = store->rejections();
+                   if (!rejections) {
+                     fmt::print(stderr, "llmcc: error: {}\n", rejections.error().message);
+                     return 1;
+                   }
                    auto found = matching_winners(*winners, *source);
                    if (found.empty()) {
                      fmt::print(stderr, "llmcc: no tuned configuration for {}: it compiles as the build says "
                                         "(see llmcc winners)\n",
                                 *source);
+                     // Why there is none, when this host dropped one.
+                     for (const auto& r : matching_rejections(*rejections, *source)) {
+                       fmt::print("{}\n", dropped_line(r));
+                     }
                      return 1;
                    }
                    nlohmann::json j = nlohmann::json::array();
@@ -82,10 +97,20 @@ void register_explain(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& 
                          worth = PlannerWorth::from_json((*row)->summary["worth"]);
                        }
                      }
+                     std::vector<LocalRejection> dropped;
+                     for (const auto& r : *rejections) {
+                       if (r.tu_key == w.tu_key) {
+                         dropped.push_back(r);
+                       }
+                     }
                      if (*json) {
                        nlohmann::json e = w.to_json();
                        e["id"] = w.id;
                        e["undo"] = forget_command(w);
+                       e["dropped_here"] = nlohmann::json::array();
+                       for (const auto& r : dropped) {
+                         e["dropped_here"].push_back(r.to_json());
+                       }
                        if (worth) {
                          e["worth"] = worth->to_json();
                        }
@@ -121,6 +146,9 @@ void register_explain(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& 
                      fmt::print("origin:     {}{}\n", w.origin,
                                 w.session_id ? fmt::format(", session {}", w.session_id) : std::string());
                      fmt::print("provenance: {}\n", describe_provenance(w, hw::detect_host().fingerprint()));
+                     for (const auto& r : dropped) {
+                       fmt::print("{}\n", dropped_line(r));
+                     }
                      fmt::print("rationale:  {}\n", w.rationale.empty() ? "-" : printable(w.rationale, 400));
                      fmt::print("tu key:     {}\n", w.tu_key);
                      fmt::print("undo:       {}  (the next build compiles it as the build says; "

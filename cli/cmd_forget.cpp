@@ -1,11 +1,15 @@
 // llmcc forget <source> | --all-from-session N: removes winners, so the next
-// build compiles those TUs as the build says. The trials stay: they are the
-// evidence `explain` and the report show, and what a later session learns from.
+// build compiles those TUs as the build says, and the record of the winners
+// `tune --reconfirm` dropped for them (or in that session), so a pull or import
+// may bring those back. The trials stay: they are the evidence `explain` and the
+// report show, and what a later session learns from.
 #include <fmt/format.h>
 
 #include "cli/tool.h"
 #include "cli/winner_match.h"
 #include "util/strings.h"
+
+#include <set>
 
 namespace llmcc::cli {
 
@@ -35,7 +39,13 @@ void register_forget(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& o
                      fmt::print(stderr, "llmcc: error: {}\n", winners.error().message);
                      return 1;
                    }
+                   auto rejections = store->rejections();
+                   if (!rejections) {
+                     fmt::print(stderr, "llmcc: error: {}\n", rejections.error().message);
+                     return 1;
+                   }
                    std::vector<WinnerRecord> found;
+                   std::set<std::string> tus; // every record of these TUs goes with them
                    if (*session) {
                      for (const auto& w : *winners) {
                        if (w.session_id == *session) {
@@ -44,8 +54,20 @@ void register_forget(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& o
                      }
                    } else {
                      found = matching_winners(*winners, *source);
+                     for (const auto& r : matching_rejections(*rejections, *source)) {
+                       tus.insert(r.tu_key);
+                     }
                    }
-                   if (found.empty()) {
+                   for (const auto& w : found) {
+                     tus.insert(w.tu_key);
+                   }
+                   std::vector<LocalRejection> dropped;
+                   for (const auto& r : *rejections) {
+                     if (tus.count(r.tu_key) || (*session && r.session_id == *session)) {
+                       dropped.push_back(r);
+                     }
+                   }
+                   if (found.empty() && dropped.empty()) {
                      std::string what = *session ? fmt::format("session {}", *session) : *source;
                      fmt::print(stderr, "llmcc: no tuned configuration for {}: nothing to forget (see llmcc winners)\n",
                                 what);
@@ -61,6 +83,7 @@ void register_forget(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& o
                      size_t kept = trials ? trials->size() : 0;
                      if (*json) {
                        nlohmann::json e = w.to_json();
+                       e["forgot"] = "winner";
                        e["id"] = w.id;
                        e["trials_kept"] = kept;
                        j.push_back(e);
@@ -70,9 +93,23 @@ void register_forget(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& o
                                 w.speedup, w.origin,
                                 w.session_id ? fmt::format(" session {}", w.session_id) : std::string(), kept);
                    }
+                   for (const auto& r : dropped) {
+                     if (Status s = store->delete_rejection(r); !s) {
+                       fmt::print(stderr, "llmcc: error: {}\n", s.message());
+                       return 1;
+                     }
+                     if (*json) {
+                       nlohmann::json e = r.to_json();
+                       e["forgot"] = "dropped";
+                       j.push_back(e);
+                       continue;
+                     }
+                     fmt::print("forgot that {} was dropped here: {}; a pull or import may bring it back\n",
+                                r.source_rel, describe_rejection(r));
+                   }
                    if (*json) {
                      fmt::print("{}\n", j.dump(2));
-                   } else {
+                   } else if (!found.empty()) {
                      fmt::print("rebuild to compile {} as the build says\n",
                                 found.size() == 1 ? found.front().source_rel : "them");
                    }

@@ -69,6 +69,16 @@ void register_show(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                        }
                      }
                    }
+                   std::vector<LocalRejection> dropped_here;
+                   if (!r.tu_key.empty()) {
+                     // The tools' file: a broken one costs this line, not what the compile gets.
+                     auto rejections = store->rejections_for_tu(r.tu_key);
+                     if (rejections) {
+                       dropped_here = std::move(*rejections);
+                     } else {
+                       fmt::print(stderr, "llmcc: warning: {}\n", rejections.error().message);
+                     }
+                   }
                    if (*json) {
                      nlohmann::json j = {{"source", cmd.source},
                                          {"source_rel", tu.source_rel},
@@ -83,6 +93,10 @@ void register_show(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                                          {"command", final_cmd}};
                      if (r.winner) {
                        j["winner"] = r.winner->to_json();
+                     }
+                     j["dropped_here"] = nlohmann::json::array();
+                     for (const auto& d : dropped_here) {
+                       j["dropped_here"].push_back(d.to_json());
                      }
                      fmt::print("{}\n", j.dump(2));
                      return 0;
@@ -105,6 +119,10 @@ void register_show(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                      }
                    } else {
                      fmt::print("config:    none (compiled exactly as recorded)\n");
+                   }
+                   for (const auto& d : dropped_here) {
+                     fmt::print("dropped:   {}; pulls and imports skip it until llmcc forget {}\n",
+                                describe_rejection(d), quote_for_display({d.source_rel}));
                    }
                    for (const auto& d : dropped) {
                      fmt::print("not applied: {}\n", d);

@@ -587,8 +587,16 @@ void TuTuning::finish(const std::vector<ConfirmedWin>& wins) {
   w.speedup_high = win.cmp.high;
   w.session_id = m_env.session_id;
   w.rationale = win.cand.rationale;
-  if (Status s = m_env.store->put_winner(w); !s) {
-    fail("could not store the winner: " + s.message());
+  // This host's own confirmation outweighs an earlier --reconfirm that dropped
+  // the same config as someone else's winner.
+  Status stored = m_env.store->transaction([&]() -> Status {
+    if (Status put = m_env.store->put_winner(w); !put) {
+      return put;
+    }
+    return m_env.store->clear_rejection(w);
+  });
+  if (!stored) {
+    fail("could not store the winner: " + stored.message());
     return;
   }
   m_res.status = TuStatus::Tuned;
@@ -646,15 +654,26 @@ void TuTuning::reconfirm() {
     m_res.reason = fmt::format("holds on this machine: {:.3f}x [{:.3f}, {:.3f}]; kept, confirmed here",
                                got->cmp.speedup, got->cmp.low, got->cmp.high);
   } else {
-    if (Status s = m_env.store->delete_winner(imported->id); !s) {
+    const std::string why =
+        got ? fmt::format("does not hold on this machine: {:.3f}x [{:.3f}, {:.3f}] (needs > {:.3f}x)", got->cmp.speedup,
+                          got->cmp.low, got->cmp.high, 1 + m_threshold)
+            : fmt::format("fails on this machine ({})", failure);
+    LocalRejection rejection =
+        got ? rejection_of(*imported, got->cmp.speedup, got->cmp.low, got->cmp.high, why, m_env.session_id, now_unix())
+            : rejection_of(*imported, std::nullopt, std::nullopt, std::nullopt, why, m_env.session_id, now_unix());
+    // Dropped and remembered together, so no pull in between brings it back.
+    Status s = m_env.store->transaction([&]() -> Status {
+      if (Status d = m_env.store->delete_winner(imported->id); !d) {
+        return d;
+      }
+      return m_env.store->put_rejection(rejection);
+    });
+    if (!s) {
       fail("could not drop the winner: " + s.message());
       return;
     }
     m_res.status = TuStatus::Dropped;
-    m_res.reason = got ? fmt::format("does not hold on this machine: {:.3f}x [{:.3f}, {:.3f}] (needs > {:.3f}x); "
-                                     "dropped, its re-measurement kept as a trial",
-                                     got->cmp.speedup, got->cmp.low, got->cmp.high, 1 + m_threshold)
-                       : fmt::format("fails on this machine ({}); dropped", failure);
+    m_res.reason = got ? why + "; dropped, its re-measurement kept as a trial" : why + "; dropped";
   }
   // The TU as the wrapper now builds it: with the kept winner, or plainly.
   (void)m_env.driver->rebuild_with_winners({m_tu.compile});

@@ -106,10 +106,15 @@ Expected<ExportResult> collect_bundle(Store& store, const ExportFilter& filter, 
       // The winner's own session; one with none (stored by hand, or imported
       // winners) shares every trial this database has for the TU.
       for (const auto& t : *trials) {
-        if (w.session_id == 0 || t.session_id == w.session_id) {
-          out.bundle.history.push_back(history_entry(t, w));
-          ++out.history_trials;
+        if (w.session_id != 0 && t.session_id != w.session_id) {
+          continue;
         }
+        if (!shares_trial_verdict(t.verdict)) {
+          ++out.history_refused;
+          continue;
+        }
+        out.bundle.history.push_back(history_entry(t, w));
+        ++out.history_trials;
       }
     }
   }

@@ -27,6 +27,9 @@ struct ExportResult {
   // in this state directory, altered, or over kMaxBundleProfileBytes).
   int without_profile = 0;
   int history_trials = 0;
+  // Trials left out of the history because the tuner refused their config
+  // (shares_trial_verdict in cache/bundle/trial_history.h).
+  int history_refused = 0;
 };
 
 Expected<ExportResult> collect_bundle(Store& store, const ExportFilter& filter, const BundleProvenance& provenance);

@@ -158,6 +158,18 @@ Expected<MergeReport> merge_bundle(Store& store, const DecodedBundle& decoded, c
             continue;
           }
           WinnerRecord w = std::move(*check.winner);
+          // This host measured it and it did not hold: a pull must not undo that.
+          auto dropped = store.rejection_matching(w);
+          if (!dropped) {
+            return Status{Error{dropped.error()}};
+          }
+          if (*dropped) {
+            ++report.skipped;
+            note(MergeOutcome::Skipped, w.source_rel,
+                 fmt::format("{}: {}", kDroppedHereReason, describe_rejection(**dropped)), &report.skipped_by_reason,
+                 kDroppedHereReason);
+            continue;
+          }
           std::optional<BundleProfile> profile;
           if (w.config.uses_profile()) {
             std::string why = options.cache_dir.empty() ? "no state directory to keep its profile in" : "";

@@ -65,6 +65,16 @@ bool seconds_in(const nlohmann::json& row, const char* key, double* out) {
 
 } // namespace
 
+bool shares_trial_verdict(Verdict v) {
+  static constexpr Verdict kRefusedByTheTuner[] = {Verdict::Rejected};
+  for (Verdict refused : kRefusedByTheTuner) {
+    if (v == refused) {
+      return false;
+    }
+  }
+  return true;
+}
+
 nlohmann::json history_entry(const TrialRow& t, const WinnerRecord& w) {
   return {{"tu_key", t.tu_key},
           {"compiler_id", w.compiler_id},
@@ -147,6 +157,10 @@ HistoryCheck check_history_entry(const nlohmann::json& row, const Bundle& bundle
   }
   if (auto violations = check_config(*config, compiler->family, policy); !violations.empty()) {
     return reject("forbidden config", describe_violations(violations));
+  }
+  // After the config check: a forbidden config is reported as that, whatever its verdict.
+  if (!shares_trial_verdict(t.verdict)) {
+    return reject("refused by the tuner", std::string(to_string(t.verdict)));
   }
   t.config = std::move(*config);
   t.samples = checked_samples(row.value("samples", nlohmann::json::array()));

@@ -21,6 +21,12 @@ namespace llmcc {
 // A trial's per-run scores beyond this are dropped (the summary numbers stay).
 inline constexpr size_t kMaxHistorySamples = 1000;
 
+// Whether a trial of this verdict is shared. A config the tuner refused before
+// building it (the allow-list: Verdict::Rejected) is no evidence about the TU,
+// and its config is what a receiver refuses to store: export leaves such rows
+// out and import refuses them, both by this one list.
+bool shares_trial_verdict(Verdict v);
+
 // One trial as it travels, for the winner `w` it is evidence of.
 nlohmann::json history_entry(const TrialRow& t, const WinnerRecord& w);
 

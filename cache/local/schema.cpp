@@ -165,6 +165,22 @@ CREATE TABLE tuning.profiles(
   hash TEXT PRIMARY KEY, tu_key TEXT NOT NULL, bench_id TEXT NOT NULL, family TEXT NOT NULL,
   path TEXT NOT NULL, size INTEGER NOT NULL, created INTEGER NOT NULL) WITHOUT ROWID;
 )sql",
+      // 1 -> 2: winners `llmcc tune --reconfirm` dropped, so a pull or import
+      // does not bring them back (cache/local_rejection.h). Keyed as an arriving
+      // winner is matched: its TU, compiler, hardware class, objective and
+      // canonical config; the host it was tuned on is left out, since another
+      // host of the class offering the same config offers what did not hold
+      // here. In this file because only the tools read it (a table in the main
+      // file costs every compile). No reference to sessions: a record outlives
+      // the pruning of the session that wrote it.
+      R"sql(
+CREATE TABLE tuning.rejections(
+  tu_key TEXT NOT NULL, compiler_id TEXT NOT NULL, hw_class TEXT NOT NULL, objective TEXT NOT NULL,
+  canonical TEXT NOT NULL, config_json TEXT NOT NULL, source_rel TEXT NOT NULL,
+  speedup REAL, speedup_low REAL, speedup_high REAL, reason TEXT NOT NULL,
+  session_id INTEGER NOT NULL, created INTEGER NOT NULL,
+  PRIMARY KEY(tu_key, compiler_id, hw_class, objective, canonical)) WITHOUT ROWID;
+)sql",
   };
   return steps;
 }
@@ -239,7 +255,7 @@ std::string tuning_db_path(const std::string& main_path) {
   return stem + ".tuning.db";
 }
 
-Status attach_tuning(Database& db, const std::string& path, Database::Mode mode) {
+Status attach_tuning(Database& db, const std::string& path, Database::Mode mode, int target) {
   auto fail = [&](const std::string& why) {
     (void)db.exec(fmt::format("DETACH DATABASE {}", kTuningSchema));
     return Error{fmt::format("tuning database {}: {}", path, why)};
@@ -261,8 +277,8 @@ Status attach_tuning(Database& db, const std::string& path, Database::Mode mode)
                             kTuningSchemaVersion));
   }
   if (mode == Database::Mode::ReadOnly) {
-    if (*v != kTuningSchemaVersion) {
-      return fail(fmt::format("schema version {}, expected {}", *v, kTuningSchemaVersion));
+    if (*v != target) {
+      return fail(fmt::format("schema version {}, expected {}", *v, target));
     }
     return {};
   }
@@ -272,7 +288,7 @@ Status attach_tuning(Database& db, const std::string& path, Database::Mode mode)
       return fail(s.message());
     }
   }
-  if (Status s = run_steps(db, kTuningSchema, tuning_migrations(), kTuningSchemaVersion); !s) {
+  if (Status s = run_steps(db, kTuningSchema, tuning_migrations(), target); !s) {
     return fail(s.message());
   }
   return {};

@@ -13,7 +13,7 @@ constexpr int kSchemaVersion = 8;
 constexpr int kSingleFileSchemaVersion = 6;
 // The tuning database (trials, sessions, LLM replies, profiles, hosts, native
 // targets: what only the tools read) has its own versions, in its own file.
-constexpr int kTuningSchemaVersion = 1;
+constexpr int kTuningSchemaVersion = 2;
 // The name the tuning database is attached under.
 constexpr const char* kTuningSchema = "tuning";
 
@@ -32,7 +32,8 @@ std::string tuning_db_path(const std::string& main_path);
 // Attaches the tuning database at `path` as kTuningSchema and brings it to
 // kTuningSchemaVersion (ReadWrite creates it). A file that is not a database,
 // or is newer than this llmcc, is an error naming the file; on error nothing
-// stays attached.
-Status attach_tuning(Database& db, const std::string& path, Database::Mode mode);
+// stays attached. `target` below kTuningSchemaVersion: tests build an old file.
+Status attach_tuning(Database& db, const std::string& path, Database::Mode mode,
+                     int target = kTuningSchemaVersion);
 
 } // namespace llmcc

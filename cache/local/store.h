@@ -6,6 +6,7 @@
 #pragma once
 
 #include "cache/local/database.h"
+#include "cache/local_rejection.h"
 #include "cache/records.h"
 
 #include <functional>
@@ -188,6 +189,19 @@ public:
                                                            const std::string& objective);
   // How many trials this database holds for a TU (a winner's evidence).
   Expected<int64_t> trial_count(const std::string& tu_key);
+
+  // --- winners --reconfirm dropped here (cache/local/store_rejections.cpp) ----
+  // Replaces the record of the same winner (TU, compiler, class, objective, config).
+  Status put_rejection(const LocalRejection& r);
+  // The record an arriving winner `w` matches, if any.
+  Expected<std::optional<LocalRejection>> rejection_matching(const WinnerRecord& w);
+  Expected<std::vector<LocalRejection>> rejections();
+  Expected<std::vector<LocalRejection>> rejections_for_tu(const std::string& tu_key);
+  // Ends the record `w` matches (this host confirmed and stored that config itself).
+  Status clear_rejection(const WinnerRecord& w);
+  Status delete_rejection(const LocalRejection& r);
+  Status clear_rejections_for_tu(const std::string& tu_key);
+  Status clear_rejections();
 
   // --- tools' caches ---------------------------------------------------------
   // The options a compiler binary accepted when probed (tuner/flag_probe), by

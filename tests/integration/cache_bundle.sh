@@ -187,11 +187,14 @@ plant_trial '{"opt":"-O2","options":["-funroll-all-loops"],"pipeline":""}' compi
 plant_trial '{"opt":"-O3","options":["-funroll-loops"],"pipeline":""}' ok 1.3 104 "$mkey" # no winner: not exported
 source_trials=$(sqlite3 "$TUNING_A" "SELECT count(*) FROM trials WHERE tu_key='$key'")
 assert_eq "$source_trials" "3" "trials planted on the tuning host"
+# What a session stores when the allow-list refuses a proposal: never exported.
+plant_trial '{"opt":"-O3","options":["-fplugin=/tmp/evil.so"],"pipeline":""}' rejected NULL 105
 out=$(llmcc cache export -o "$WORK/plain.llmcc")
 assert_not_contains "$out" "trial history" "no history without --with-history"
 out=$(llmcc cache export --with-history -o "$WORK/history.llmcc")
 assert_contains "$out" "exported 1 winner(s) to $WORK/history.llmcc" "export --with-history"
-assert_contains "$out" "with the trial history: 3 trial(s)" "export --with-history counts the winner's trials"
+assert_contains "$out" "with the trial history: 3 trial(s) (left out 1 the tuner refused before building them)" \
+  "export --with-history counts the winner's trials and leaves out the refused one"
 unpack() { # bundle -> its JSON on stdout
   python3 -c 'import sys; b=open(sys.argv[1],"rb").read(); sys.stdout.buffer.write(b[32:])' "$1" | zstd -dc
 }

@@ -1,6 +1,7 @@
 // The trial history section of bundles (cache/bundle/trial_history.h): its own
 // version beside the bundle's, each row checked alone (allow-list included),
 // and an import that stores a trial once however often it arrives.
+#include "cache/bundle/exporter.h"
 #include "cache/bundle/format.h"
 #include "cache/bundle/importer.h"
 #include "cache/bundle/trial_history.h"
@@ -276,4 +277,58 @@ TEST(BundleHistory, ABundleWithoutHistoryReportsNone) {
   EXPECT_FALSE(r.history.present);
   EXPECT_EQ(r.added, 1);
   EXPECT_EQ(db.trials(), 0u);
+}
+
+TEST(BundleHistory, TrialsTheTunerRefusedAreNeitherExportedNorImported) {
+  EXPECT_FALSE(shares_trial_verdict(Verdict::Rejected));
+  for (Verdict v : {Verdict::Ok, Verdict::Identical, Verdict::CompileError, Verdict::Crash, Verdict::Timeout,
+                    Verdict::Mismatch, Verdict::VerifyFailed, Verdict::BaselineFailed, Verdict::Interrupted,
+                    Verdict::NotConfirmed, Verdict::ProfileMismatch}) {
+    EXPECT_TRUE(shares_trial_verdict(v)) << to_string(v);
+  }
+  Db db;
+  CompilerIdentity gcc;
+  gcc.id = kCompiler;
+  gcc.path = "/usr/bin/gcc-12";
+  gcc.family = CompilerFamily::Gcc;
+  gcc.version = "12.2.0";
+  ASSERT_TRUE(db.store->put_compiler(gcc).ok());
+  auto session = db.store->create_session("/b", nlohmann::json::object());
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  WinnerRecord w = winner();
+  w.session_id = *session;
+  ASSERT_TRUE(db.store->put_winner(w).ok());
+  // What a session stores when the allow-list refuses a proposal before building
+  // it, with a forbidden config and with one this receiver would allow.
+  for (const TrialRow& t :
+       {trial({"-funroll-loops"}, Verdict::Ok, 101), trial({"-fplugin=/tmp/evil.so"}, Verdict::Rejected, 102),
+        trial({"-fpeel-loops"}, Verdict::Identical, 103), trial({"-fpeel-loops"}, Verdict::Rejected, 104)}) {
+    TrialRow row = t;
+    row.session_id = *session;
+    ASSERT_TRUE(db.store->add_trial(row).ok());
+  }
+  ExportFilter filter;
+  filter.with_history = true;
+  auto out = collect_bundle(*db.store, filter, {"abc123", "x86_64/GenuineIntel/x86-64-v3", "0.1.0", 1000});
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(out->history_trials, 2);
+  EXPECT_EQ(out->history_refused, 2);
+  ASSERT_EQ(out->bundle.history.size(), 2u);
+  EXPECT_EQ(out->bundle.history[0]["verdict"], "ok");
+  EXPECT_EQ(out->bundle.history[1]["verdict"], "identical");
+
+  // A sender that still sends one gets it refused by the same list, even with a config allowed here.
+  Bundle b = bundle_with_history({});
+  HistoryCheck refused =
+      check_history_entry(history_entry(trial({"-fpeel-loops"}, Verdict::Rejected, 104), winner()), b, {}, 2000);
+  EXPECT_FALSE(refused.trial);
+  EXPECT_EQ(refused.category, "refused by the tuner");
+  EXPECT_EQ(refused.reason, "refused by the tuner: rejected");
+  Db other;
+  MergeReport r = merge(*other.store, bundle_with_history({trial({"-fpeel-loops"}, Verdict::Rejected, 104),
+                                                           trial({"-fpeel-loops"}, Verdict::Identical, 103)}));
+  EXPECT_EQ(r.history.added, 1);
+  EXPECT_EQ(r.history.rejected, 1);
+  EXPECT_EQ(r.history.rejected_by_reason.at("refused by the tuner"), 1);
+  EXPECT_EQ(other.trials(), 1u);
 }

@@ -395,3 +395,49 @@ TEST(BundleExport, CollectsWinnersWithTheirCompilersAndFilters) {
   EXPECT_EQ(ws[0].speedup_low, a.speedup_low);
   EXPECT_EQ(ws[0].hw_class, a.hw_class);
 }
+
+TEST(BundleMerge, AWinnerDroppedHereIsSkippedFromAnyHostButAnotherConfigIsNot) {
+  Db db;
+  const WinnerRecord dropped = winner("src/a.c", 'a', 1.1);
+  ASSERT_TRUE(db.store
+                  ->put_rejection(rejection_of(dropped, 1.0, 0.99, 1.01,
+                                               "does not hold on this machine: 1.000x [0.990, 1.010] (needs > 1.001x)",
+                                               4, 1'700'000'000))
+                  .ok());
+  WinnerRecord again = dropped;
+  again.host_fp = "def456"; // another host of the class offers the same config
+  WinnerRecord other_config = winner("src/a.c", 'a', 1.1, {"-fpeel-loops"});
+  WinnerRecord other_class = dropped;
+  other_class.hw_class = "aarch64/ARM/armv8";
+  other_class.host_fp = "arm1";
+  WinnerRecord other_objective = dropped;
+  other_objective.objective = "instructions";
+  std::string bytes = encoded(bundle_of({again, other_config, other_class, other_objective}));
+  const std::string why = "dropped on this host by tune --reconfirm: -O3 -funroll-loops on time: does not hold on "
+                          "this machine: 1.000x [0.990, 1.010] (needs > 1.001x) (llmcc tune --reconfirm session 4, "
+                          "2023-11-14 22:13 UTC)";
+  for (bool dry_run : {true, false}) {
+    MergeReport r = merge(*db.store, bytes, dry_run);
+    EXPECT_EQ(r.skipped, 1) << dry_run;
+    EXPECT_EQ(r.added, 3) << dry_run;
+    EXPECT_EQ(r.replaced, 0) << dry_run;
+    EXPECT_EQ(r.skipped_by_reason.at(kDroppedHereReason), 1) << dry_run;
+    ASSERT_EQ(r.lines.size(), 4u);
+    EXPECT_EQ(r.lines[0].outcome, MergeOutcome::Skipped);
+    EXPECT_EQ(r.lines[0].source_rel, "src/a.c");
+    EXPECT_EQ(r.lines[0].reason, why);
+    EXPECT_EQ(r.to_json()["skipped_by_reason"][kDroppedHereReason], 1);
+  }
+  auto ws = db.winners();
+  ASSERT_EQ(ws.size(), 3u);
+  for (const auto& w : ws) {
+    EXPECT_FALSE(w.config == dropped.config && w.hw_class == dropped.hw_class && w.objective == dropped.objective);
+  }
+  // The record outlives the import; ending it lets the winner in again.
+  ASSERT_EQ(db.store->rejections().value_or({}).size(), 1u);
+  ASSERT_TRUE(db.store->clear_rejection(again).ok());
+  EXPECT_TRUE(db.store->rejections().value_or({}).empty());
+  MergeReport after = merge(*db.store, encoded(bundle_of({again})));
+  EXPECT_EQ(after.added, 1);
+  EXPECT_EQ(after.skipped, 0);
+}

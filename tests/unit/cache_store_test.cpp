@@ -471,3 +471,84 @@ TEST(TuningDatabase, CompilePathNeverOpensIt) {
   std::ifstream in(d.path() + "/llmcc.tuning.db");
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), std::string(8192, 'x')); // untouched
 }
+
+TEST(TuningDatabase, VersionOneFileGainsTheRejectionsTableWithNothingLost) {
+  TempDir d;
+  const std::string path = d.path() + "/llmcc.db";
+  {
+    // As llmcc wrote it before rejections: main schema 8, tuning schema 1, one trial.
+    auto db = Database::open(path, Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    ASSERT_TRUE(attach_tuning(**db, tuning_db_path(path), Database::Mode::ReadWrite, 1).ok());
+    ASSERT_TRUE(migrate_to(**db, 8).ok());
+    ASSERT_TRUE((*db)->exec(R"sql(
+INSERT INTO configs(id, canonical, json) VALUES(1, '-O3', '{"opt":"-O3"}');
+INSERT INTO tuning.sessions(id, state, build_dir, args_json, created, updated) VALUES(7, 'done', '/b', '{}', 1, 2);
+INSERT INTO tuning.trials(id, session_id, tu_key, source, config_id, planner, operator, verdict, objective, created)
+  VALUES(1, 7, 'tu1', '/b/a.c', 1, 'builtin', 'seed', 'ok', 'time', 3);
+)sql")
+                    .ok());
+  }
+  {
+    auto tuning = Database::open(tuning_db_path(path), Database::Mode::ReadOnly, Store::kToolBusyTimeoutMs);
+    ASSERT_TRUE(tuning.ok());
+    EXPECT_EQ(count_rows(**tuning, "PRAGMA user_version"), 1);
+    EXPECT_EQ(count_rows(**tuning, "SELECT COUNT(*) FROM sqlite_master WHERE name='rejections'"), 0);
+  }
+  WinnerRecord w = winner("tu1", "a.c", "h1", "c1");
+  for (int round = 0; round < 2; ++round) {
+    auto s = Store::open(path);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    EXPECT_EQ((*s)->trial_count("tu1").value_or(-1), 1);
+    auto none = (*s)->rejections();
+    ASSERT_TRUE(none.ok()) << none.error().message;
+    EXPECT_EQ(none->size(), static_cast<size_t>(round));
+    if (round == 0) {
+      ASSERT_TRUE((*s)->put_rejection(rejection_of(w, 0.98, 0.97, 0.99, "does not hold", 7, 50)).ok());
+    }
+  }
+  auto s = Store::open(path);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  // The same winner from another host of the class matches; another config, class or objective does not.
+  WinnerRecord elsewhere = w;
+  elsewhere.host_fp = "h2";
+  auto hit = (*s)->rejection_matching(elsewhere);
+  ASSERT_TRUE(hit.ok() && *hit);
+  EXPECT_EQ((*hit)->source_rel, "a.c");
+  EXPECT_EQ((*hit)->source_base, "a.c");
+  EXPECT_EQ((*hit)->config.display(), "-O3 -funroll-loops");
+  EXPECT_EQ((*hit)->speedup_low.value_or(0), 0.97);
+  EXPECT_EQ((*hit)->reason, "does not hold");
+  EXPECT_EQ((*hit)->session_id, 7);
+  EXPECT_EQ((*hit)->created, 50);
+  WinnerRecord other_config = w, other_class = w, other_objective = w;
+  other_config.config.options = {"-fpeel-loops"};
+  other_class.hw_class = "c2";
+  other_objective.objective = "instructions";
+  for (const auto& miss : {other_config, other_class, other_objective}) {
+    auto m = (*s)->rejection_matching(miss);
+    ASSERT_TRUE(m.ok());
+    EXPECT_FALSE(*m);
+  }
+  // A failed re-measurement has no numbers; the record keeps none.
+  ASSERT_TRUE((*s)->put_rejection(rejection_of(other_config, std::nullopt, std::nullopt, std::nullopt,
+                                               "fails on this machine (it does not build)", 8, 60))
+                  .ok());
+  auto both = (*s)->rejections_for_tu("tu1");
+  ASSERT_TRUE(both.ok());
+  ASSERT_EQ(both->size(), 2u);
+  EXPECT_FALSE((*both)[1].speedup);
+  ASSERT_TRUE((*s)->clear_rejection(elsewhere).ok());
+  EXPECT_EQ((*s)->rejections().value_or({}).size(), 1u);
+  ASSERT_TRUE((*s)->clear_rejections_for_tu("tu1").ok());
+  EXPECT_EQ((*s)->rejections().value_or({}).size(), 0u);
+  auto tuning = Database::open(tuning_db_path(path), Database::Mode::ReadOnly, Store::kToolBusyTimeoutMs);
+  ASSERT_TRUE(tuning.ok());
+  EXPECT_EQ(count_rows(**tuning, "PRAGMA user_version"), kTuningSchemaVersion);
+  EXPECT_EQ(count_rows(**tuning, "SELECT COUNT(*) FROM trials"), 1);
+  // The compile path's file stays as it was: the table is the tools' alone.
+  auto main = Database::open(path, Database::Mode::ReadOnly, Store::kToolBusyTimeoutMs);
+  ASSERT_TRUE(main.ok());
+  EXPECT_EQ(count_rows(**main, "PRAGMA user_version"), 8);
+  EXPECT_EQ(count_rows(**main, "SELECT COUNT(*) FROM sqlite_master WHERE name='rejections'"), 0);
+}
