@@ -1,5 +1,7 @@
 #include "cache/remote/sync.h"
 
+#include "cache/remote/host_index.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -116,6 +118,11 @@ std::vector<StoreOutcome> push_to_store(RemoteStore& store, const Bundle& local,
       break;
     }
     o.winners = static_cast<int>(merged.winners.size());
+    // The index is how a store that cannot list finds this entry; a failure to
+    // update it leaves the push done (a listing store still finds the entry).
+    if (RemoteReply indexed = add_to_host_index(store, hw_class, key); !indexed.ok()) {
+      o.message = fmt::format("pushed; the index of entries was not updated: {}", indexed.message);
+    }
     out.push_back(o);
   }
   return out;
@@ -176,12 +183,38 @@ ClassEntries read_class(RemoteStore& store, const std::string& hw_class, const s
   if (got.body) {
     take_entry(c, legacy, *got.body, hw_class, team_key);
   }
+  // The listing and the index of entries (cache/remote/host_index.h), together:
+  // a store that cannot list a directory (403, an HTML page, or S3's empty
+  // answer for a prefix) is read through the index alone.
   RemoteReply listed = store.list(hosts_prefix(hw_class));
-  if (!listed.ok()) {
+  if (!listed.ok() && listed.failure == RemoteFailure::Timeout) {
     c.failure = listed;
     return c;
   }
-  for (const auto& key : listed.keys) {
+  RemoteReply indexed = read_host_index(store, hw_class);
+  if (!indexed.ok() && indexed.failure == RemoteFailure::Timeout) {
+    c.failure = indexed;
+    return c;
+  }
+  if (!listed.ok() && !indexed.ok()) {
+    c.failure = listed;
+    return c;
+  }
+  if (!listed.ok() && indexed.keys.empty()) {
+    c.failure = listed; // no index to fall back on: the listing's error says what to configure
+    return c;
+  }
+  if (!indexed.ok()) {
+    c.problems.push_back(indexed.message);
+  }
+  std::vector<std::string> keys = listed.ok() ? listed.keys : std::vector<std::string>{};
+  keys.insert(keys.end(), indexed.keys.begin(), indexed.keys.end());
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  if (keys.size() > kMaxRemoteListKeys) {
+    keys.resize(kMaxRemoteListKeys);
+  }
+  for (const auto& key : keys) {
     got = store.get(key);
     if (!got.ok()) {
       c.failure = got;
