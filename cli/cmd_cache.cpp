@@ -240,6 +240,10 @@ void register_cache(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& ou
                      fmt::print("no winners to push\n");
                      return 0;
                    }
+                   auto store_id = store->store_id();
+                   if (!store_id) {
+                     return fail(store_id.error().message);
+                   }
                    int failed = 0;
                    std::vector<StoreOutcome> all;
                    // One sync at a time per cache directory; it guards the breaker's file too.
@@ -263,7 +267,7 @@ void register_cache(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& ou
                      if (!remote) {
                        return fail(remote.error().message);
                      }
-                     for (auto& o : push_to_store(**remote, collected->bundle, team_key_from_env())) {
+                     for (auto& o : push_to_store(**remote, collected->bundle, *store_id, team_key_from_env())) {
                        print_outcome(o, false);
                        failed += o.failure != RemoteFailure::None ? 1 : 0;
                        breaker.record(o.store, o.failure, true, now_unix());

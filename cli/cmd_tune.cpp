@@ -195,7 +195,7 @@ void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                        log::error("no tuning session recorded for {}", dir.empty() ? o.build_dir : dir);
                        return 1;
                      }
-                     if ((*last)->state == SessionState::Done) {
+                     if ((*last)->state == SessionState::Done && !left_tus_to_other_hosts((*last)->summary)) {
                        log::error("the last session ({}) of {} finished; nothing to resume", (*last)->id, dir);
                        return 1;
                      }

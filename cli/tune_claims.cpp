@@ -60,6 +60,22 @@ public:
     return std::nullopt;
   }
 
+  std::optional<std::string> renew(const std::string& tu_key) override {
+    if (!m_board) {
+      return std::nullopt;
+    }
+    RenewOutcome o = m_board->renew(tu_key);
+    if (o.state == RenewState::Lost) {
+      return fmt::format("claim lost: it expired and host {} holds it until {}; finishing this TU anyway",
+                         o.holder.host.empty() ? "?" : o.holder.host, utc_time(o.holder.expires_ms));
+    }
+    if (o.state == RenewState::Unavailable && !m_renew_warned) {
+      m_renew_warned = true;
+      log::warn("could not renew a host claim ({}); tuning goes on", o.message);
+    }
+    return std::nullopt;
+  }
+
   void release(const std::string& tu_key) override {
     if (m_board) {
       if (RemoteReply r = m_board->release(tu_key); !r.ok()) {
@@ -71,6 +87,7 @@ public:
 private:
   std::unique_ptr<RemoteStore> m_store;
   std::optional<ClaimBoard> m_board;
+  bool m_renew_warned = false; // a dead store is one warning, however many renewals fail
 };
 
 } // namespace

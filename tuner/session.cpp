@@ -46,6 +46,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The TUs another host held, in the stored session summary.
+constexpr const char* kClaimedSourcesKey = "claimed_sources";
+
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 class Session {
@@ -94,6 +97,7 @@ private:
   SearchSpace m_space;
   TuneSummary m_summary;
   std::vector<std::string> m_done_sources;                 // resumed sessions skip these
+  std::vector<std::string> m_claimed_sources;              // held by another host: resume tries them again
   TrialHistory m_history; // trials of the session being resumed
 };
 
@@ -266,6 +270,7 @@ Status Session::open_session_row() {
 void Session::save_state(SessionState state) {
   nlohmann::json j = m_summary.to_json();
   j["done_sources"] = m_done_sources;
+  j[kClaimedSourcesKey] = m_claimed_sources;
   (void)m_store.update_session(m_summary.session_id, state, j);
 }
 
@@ -325,7 +330,10 @@ void Session::tune_all() {
                                                   r.speedup_high, r.config)
                                     : r.reason));
     m_summary.tus.push_back(r);
-    if (r.status != TuStatus::Interrupted) {
+    // A TU another host held is not done: --resume asks for its claim again.
+    if (r.status == TuStatus::ClaimedElsewhere) {
+      m_claimed_sources.push_back(t.compile.source);
+    } else if (r.status != TuStatus::Interrupted) {
       m_done_sources.push_back(t.compile.source);
     }
     save_state(SessionState::Running);
@@ -479,6 +487,11 @@ Expected<TuneSummary> Session::run() {
 }
 
 } // namespace
+
+bool left_tus_to_other_hosts(const nlohmann::json& summary) {
+  auto it = summary.find(kClaimedSourcesKey);
+  return it != summary.end() && it->is_array() && !it->empty();
+}
 
 Expected<TuneSummary> run_tune_session(const TuneOptions& options, const Config& config, Store& store,
                                        const PlannerFactory& make_planner, TuClaims* claims) {

@@ -13,6 +13,8 @@
 #include "tuner/tune_options.h"
 #include "util/expected.h"
 
+#include <nlohmann/json.hpp>
+
 namespace llmcc {
 
 class Config;
@@ -23,5 +25,9 @@ class TuClaims;
 // another is tuning (tuner/tu_claims.h).
 Expected<TuneSummary> run_tune_session(const TuneOptions& options, const Config& config, Store& store,
                                        const PlannerFactory& make_planner, TuClaims* claims = nullptr);
+
+// A finished session's stored summary still has TUs to try: some were skipped
+// because another host held their claim, and --resume asks again.
+bool left_tus_to_other_hosts(const nlohmann::json& summary);
 
 } // namespace llmcc

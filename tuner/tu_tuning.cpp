@@ -74,6 +74,9 @@ private:
     return false;
   }
   bool compute_key();
+  // At a trial boundary: the host claim on this TU is extended when due; a
+  // claim lost to another host is said once and the TU is finished anyway.
+  void keep_claim();
   bool measure_baseline();
   TrainingSetup training_setup() const;
   // Trains this TU's profile; false (with a note) when PGO is not possible here.
@@ -115,6 +118,14 @@ private:
   int m_retrains = 0;    // profiles trained for a candidate's own flags (gcc's coverage mismatch)
   std::string m_holdout_refusal; // why the holdout run refused the PGO winner, when it did
 };
+
+void TuTuning::keep_claim() {
+  if (m_env.claims) {
+    if (std::optional<std::string> lost = m_env.claims->renew(m_tu.tu_key)) {
+      m_env.progress->line(fmt::format("[{}] {}", m_tu.source_rel, *lost));
+    }
+  }
+}
 
 double TuTuning::score_of(const RunSample& s) const {
   if (m_env.measure->objective() == Objective::Size) {
@@ -438,6 +449,7 @@ bool TuTuning::screen_all(Planner& planner, std::vector<TrialOutcome> history) {
     }
     record(p, out, s, planner.name());
     planner.observe(out);
+    keep_claim();
     if (out.verdict == Verdict::ProfileMismatch && p.op != kRetrainedOp) {
       if (auto hash = retrain_for(p.config)) {
         retry = p;
@@ -485,6 +497,7 @@ std::vector<ConfirmedWin> TuTuning::confirm() {
                                                                : short_config(cand.config, cand.op, 40)));
     std::string ignored;
     std::optional<ConfirmedWin> w = measure_confirmation(cand, static_cast<uint64_t>(confirmed), false, ignored);
+    keep_claim();
     if (w && w->cmp.win) {
       wins.push_back(std::move(*w));
     }
@@ -690,7 +703,7 @@ TuResult TuTuning::run(const TrialHistory& all_history) {
   // Another host tuning this TU keeps it; ours is released however this returns.
   if (m_env.claims) {
     if (std::optional<std::string> held = m_env.claims->claim(m_tu.tu_key)) {
-      m_res.status = TuStatus::Skipped;
+      m_res.status = TuStatus::ClaimedElsewhere;
       m_res.reason = *held;
       return m_res;
     }
@@ -707,6 +720,7 @@ TuResult TuTuning::run(const TrialHistory& all_history) {
   if (!measure_baseline()) {
     return m_res;
   }
+  keep_claim();
   static const std::vector<TrialRow> kNone;
   auto it = all_history.find(m_tu.tu_key);
   const std::vector<TrialRow>& history_rows = it == all_history.end() ? kNone : it->second;
@@ -733,6 +747,7 @@ TuResult TuTuning::run(const TrialHistory& all_history) {
   if (m_env.pgo && train()) {
     planner = with_profile_use(std::move(planner));
   }
+  keep_claim();
   planner->start(planning_context(), history);
   if (screen_all(*planner, std::move(history))) {
     finish(confirm());

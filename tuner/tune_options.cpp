@@ -6,7 +6,7 @@ namespace llmcc {
 
 namespace {
 
-constexpr EnumNames<TuStatus, 8> kTuStatusNames = {{
+constexpr EnumNames<TuStatus, 9> kTuStatusNames = {{
     {TuStatus::Planned, "planned"},
     {TuStatus::Tuned, "tuned"},
     {TuStatus::NoGain, "no_gain"},
@@ -15,6 +15,7 @@ constexpr EnumNames<TuStatus, 8> kTuStatusNames = {{
     {TuStatus::Interrupted, "interrupted"},
     {TuStatus::Confirmed, "confirmed"},
     {TuStatus::Dropped, "dropped"},
+    {TuStatus::ClaimedElsewhere, "claimed_elsewhere"},
 }};
 
 } // namespace

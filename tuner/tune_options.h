@@ -52,7 +52,9 @@ struct TuneOptions {
 };
 
 // Confirmed and Dropped: --reconfirm kept an imported winner, or removed it.
-enum class TuStatus { Planned, Tuned, NoGain, Skipped, Failed, Interrupted, Confirmed, Dropped };
+// ClaimedElsewhere: another host held the TU's claim, so it was not tuned; not
+// done for --resume, which tries it again (the claim may be gone by then).
+enum class TuStatus { Planned, Tuned, NoGain, Skipped, Failed, Interrupted, Confirmed, Dropped, ClaimedElsewhere };
 std::string_view to_string(TuStatus s);
 
 struct TuResult {

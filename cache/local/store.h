@@ -189,6 +189,11 @@ public:
                                                            const std::string& objective);
   // How many trials this database holds for a TU (a winner's evidence).
   Expected<int64_t> trial_count(const std::string& tu_key);
+  // This state directory's own name in a remote store's per-host keys: random,
+  // made once and kept in the database, so two state directories of one host
+  // (one hardware fingerprint) push to two keys. A database copied to another
+  // path gets a new one there, since the copy is another directory that pushes.
+  Expected<std::string> store_id();
 
   // --- winners --reconfirm dropped here (cache/local/store_rejections.cpp) ----
   // Replaces the record of the same winner (TU, compiler, class, objective, config).

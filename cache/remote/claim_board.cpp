@@ -91,8 +91,48 @@ ClaimOutcome ClaimBoard::claim(const std::string& tu_key) {
     return {ClaimState::Unavailable, {}, fmt::format("{}: the claim on {} kept changing", m_store.spec().redacted(),
                                                      key)};
   }
-  m_held[tu_key] = mine;
+  m_held[tu_key] = {mine, now};
   return {ClaimState::Claimed, {m_owner, m_host, now + m_ttl_ms}, ""};
+}
+
+RenewOutcome ClaimBoard::renew(const std::string& tu_key) {
+  auto it = m_held.find(tu_key);
+  const int64_t now = m_now();
+  if (it == m_held.end() || now - it->second.written_ms <= m_ttl_ms / 3) {
+    return {};
+  }
+  it->second.written_ms = now;
+  const std::string key = claim_key(m_class, tu_key);
+  const std::string mine = encode_claim({m_owner, m_host, now + m_ttl_ms});
+  const int ttl = static_cast<int>(std::min<int64_t>(m_ttl_ms, 1 << 30));
+  RemoteReply r = m_store.swap(key, it->second.value, mine, ttl);
+  // Gone (Redis expired it, or someone deleted it): nobody else holds it, so
+  // it is ours again if we are first.
+  if (r.ok() && r.body && r.body->empty()) {
+    r = m_store.create(key, mine, ttl);
+  }
+  if (!r.ok()) {
+    return {RenewState::Unavailable, {}, r.message};
+  }
+  if (r.body) {
+    std::optional<ClaimRecord> now_held = decode_claim(*r.body);
+    if (!now_held || now_held->owner == m_owner) {
+      // Garbage in its place, or our own claim written by an earlier
+      // renewal whose reply was lost: ours to overwrite, as claim() would.
+      r = m_store.swap(key, *r.body, mine, ttl);
+      if (!r.ok()) {
+        return {RenewState::Unavailable, {}, r.message};
+      }
+    }
+    if (r.body) {
+      // Not ours: the holder's claim stays, and release() must not remove it.
+      std::optional<ClaimRecord> holder = decode_claim(*r.body);
+      m_held.erase(it);
+      return {RenewState::Lost, holder.value_or(ClaimRecord{}), ""};
+    }
+  }
+  it->second.value = mine;
+  return {RenewState::Renewed, {m_owner, m_host, now + m_ttl_ms}, ""};
 }
 
 RemoteReply ClaimBoard::release(const std::string& tu_key) {
@@ -100,7 +140,7 @@ RemoteReply ClaimBoard::release(const std::string& tu_key) {
   if (it == m_held.end()) {
     return {};
   }
-  RemoteReply r = m_store.remove_if(claim_key(m_class, tu_key), it->second);
+  RemoteReply r = m_store.remove_if(claim_key(m_class, tu_key), it->second.value);
   m_held.erase(it);
   return r;
 }

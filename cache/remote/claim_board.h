@@ -44,6 +44,17 @@ struct ClaimOutcome {
   std::string message; // Unavailable: why (redacted)
 };
 
+// NotDue: less than a third of the ttl passed since our last write (or we hold
+// no claim on the TU). Lost: our claim expired and another session took it
+// over; it is theirs now and we no longer touch it.
+enum class RenewState { NotDue, Renewed, Lost, Unavailable };
+
+struct RenewOutcome {
+  RenewState state = RenewState::NotDue;
+  ClaimRecord holder;  // Lost: who holds it now
+  std::string message; // Unavailable: why (redacted)
+};
+
 class ClaimBoard {
 public:
   using Clock = std::function<int64_t()>; // unix milliseconds
@@ -53,6 +64,12 @@ public:
   // Claims `tu_key` for ttl_ms; a claim of this owner is renewed, an expired
   // or unreadable one taken over.
   ClaimOutcome claim(const std::string& tu_key);
+  // Extends a claim we hold, once more than a third of the ttl has passed since
+  // we last wrote it, and only while the store still holds our value (the
+  // store's compare-and-set: a Lua script, the flock, or GET then PUT). A
+  // claim that went away is created again; a store error leaves the claim as it
+  // was, to be tried again a third of the ttl later.
+  RenewOutcome renew(const std::string& tu_key);
   // Removes the claim if it is still ours (an expired one another session took
   // over is left alone).
   RemoteReply release(const std::string& tu_key);
@@ -66,7 +83,11 @@ private:
   std::string m_host;
   int64_t m_ttl_ms;
   Clock m_now;
-  std::map<std::string, std::string> m_held; // tu key -> the value we wrote
+  struct Held {
+    std::string value;     // what we last wrote
+    int64_t written_ms = 0; // when we last wrote it or tried to
+  };
+  std::map<std::string, Held> m_held; // by tu key
 };
 
 // "<host fingerprint>-<pid>-<random hex>": two sessions on one host (two state

@@ -1,5 +1,7 @@
 #include "cache/remote/remote_store.h"
 
+#include <algorithm>
+
 #include "cache/remote/file_store.h"
 #include "cache/remote/http_store.h"
 #include "cache/remote/redis_store.h"
@@ -96,8 +98,10 @@ std::string winners_key(const std::string& hw_class) { return class_prefix(hw_cl
 
 std::string hosts_prefix(const std::string& hw_class) { return class_prefix(hw_class) + "hosts/"; }
 
-std::string host_key(const std::string& hw_class, const std::string& host_fp) {
-  return hosts_prefix(hw_class) + host_fp;
+std::string host_key(const std::string& hw_class, const std::string& host_fp, const std::string& store_id) {
+  // A listing only returns names of up to 64 characters: the id must survive whole.
+  const size_t room = 64 - 1 - std::min<size_t>(store_id.size(), 63);
+  return hosts_prefix(hw_class) + host_fp.substr(0, room) + "-" + store_id;
 }
 
 std::string claims_prefix(const std::string& hw_class) { return class_prefix(hw_class) + "claims/"; }

@@ -88,10 +88,15 @@ Expected<std::unique_ptr<RemoteStore>> open_remote_store(const RemoteSpec& spec)
 std::string winners_key(const std::string& hw_class);
 // "llmcc/v1/<class>/": what a pull's provenance names.
 std::string class_prefix(const std::string& hw_class);
-// Each host writes only its own entry, so concurrent pushes never overwrite one
-// another: "llmcc/v1/<class>/hosts/" and ".../hosts/<host fingerprint>".
+// Each state directory writes only its own entry, so concurrent pushes never
+// overwrite one another, not even of two state directories on one host:
+// "llmcc/v1/<class>/hosts/" and ".../hosts/<host fingerprint>-<store id>"
+// (Store::store_id; the fingerprint cut so the name fits is_plain_key_name).
 std::string hosts_prefix(const std::string& hw_class);
-std::string host_key(const std::string& hw_class, const std::string& host_fp);
+// Entries of the layout before store ids (".../hosts/<host fingerprint>", one
+// for all of a host's state directories) are still listed and read by pull;
+// push leaves them alone, since another state directory's winners may be only there.
+std::string host_key(const std::string& hw_class, const std::string& host_fp, const std::string& store_id);
 // Host claims on TUs being tuned: "llmcc/v1/<class>/claims/<tu key>".
 std::string claims_prefix(const std::string& hw_class);
 std::string claim_key(const std::string& hw_class, const std::string& tu_key);

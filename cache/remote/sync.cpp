@@ -62,7 +62,7 @@ Bundle merge_bundles(const Bundle& theirs, const Bundle& ours) {
   return out;
 }
 
-std::vector<StoreOutcome> push_to_store(RemoteStore& store, const Bundle& local,
+std::vector<StoreOutcome> push_to_store(RemoteStore& store, const Bundle& local, const std::string& store_id,
                                         const std::optional<std::string>& team_key) {
   std::map<std::string, Bundle> by_class;
   for (const auto& e : local.winners) {
@@ -75,9 +75,10 @@ std::vector<StoreOutcome> push_to_store(RemoteStore& store, const Bundle& local,
   for (const auto& [hw_class, ours] : by_class) {
     StoreOutcome o;
     o.store = store.spec().redacted();
-    // Only this host's own entry is read and rewritten: another host's push at
-    // the same moment writes another key, so none can drop the other's winners.
-    const std::string key = host_key(hw_class, local.provenance.host_fp);
+    // Only this state directory's own entry is read and rewritten: another
+    // host's push at the same moment, or another state directory's of this
+    // host, writes another key, so none can drop the other's winners.
+    const std::string key = host_key(hw_class, local.provenance.host_fp, store_id);
     if (store.spec().read_only) {
       o.message = "read-only: not pushed";
       out.push_back(o);

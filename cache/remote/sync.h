@@ -1,5 +1,6 @@
 // Push and pull: each host writes its winners of a class under its own key
-// (host_key: "llmcc/v1/<class>/hosts/<fingerprint>"), as a bundle
+// (host_key: "llmcc/v1/<class>/hosts/<fingerprint>-<store id>", one per state
+// directory), as a bundle
 // (cache/bundle/format.h, signed with the team key when one is set, so every
 // entry is signed on its own). A push rewrites only that key, merged with its
 // previous content, so two hosts pushing at once cannot lose each other's
@@ -36,8 +37,9 @@ struct StoreOutcome {
 // receiver would reject them).
 Bundle merge_bundles(const Bundle& theirs, const Bundle& ours);
 
-// One push per class present in `local` (whose winners may span classes).
-std::vector<StoreOutcome> push_to_store(RemoteStore& store, const Bundle& local,
+// One push per class present in `local` (whose winners may span classes), to
+// the key of this host and state directory (`store_id`, Store::store_id).
+std::vector<StoreOutcome> push_to_store(RemoteStore& store, const Bundle& local, const std::string& store_id,
                                         const std::optional<std::string>& team_key);
 // Pulls `hw_class`'s winners from a store into the database.
 StoreOutcome pull_from_store(RemoteStore& store, Store& db, const std::string& hw_class, const MergeOptions& options,

@@ -81,9 +81,12 @@ for remote in "$HTTP" "$REDIS" "$FILE"; do
   assert_not_contains "$explain" "hunter2" "explain redacts the password"
   if grep -q hunter2 "$LLMCC_DIR"/llmcc.db*; then fail "the password was stored in the database"; fi
 done
-# The key layout: format version, hardware class and the pushing host in the
-# key (each host writes only its own entry); the legacy single key is not written.
-keyname="llmcc/v1/${class//\//+}/hosts/$host"
+# The key layout: format version, hardware class, the pushing host and its state
+# directory's store id in the key (each writes only its own entry); the legacy
+# single key is not written.
+store_id=$(sqlite3 "$DB_A/llmcc.db" "SELECT json_extract(value, '\$.id') FROM meta WHERE key='store_id'")
+[[ $store_id =~ ^[0-9a-f]{16}$ ]] || fail "no store id in the pushing database: '$store_id'"
+keyname="llmcc/v1/${class//\//+}/hosts/$host-$store_id"
 [[ -f "$WORK/nginx/store/llmcc/$keyname" ]] || fail "nginx store lacks $keyname"
 [[ -f "$WORK/shared/$keyname" ]] || fail "file store lacks $keyname"
 assert_eq "$(redis-cli -p "$REDIS_PORT" -n 3 exists "$keyname")" "1" "redis key $keyname"
@@ -103,7 +106,10 @@ sqlite3 "$LLMCC_DIR/llmcc.db" "UPDATE winners SET host_fp='otherhost', tu_key='$
 llmcc cache push --remote "$REDIS" >/dev/null
 export LLMCC_DIR="$DB_A"
 out=$(llmcc cache push --remote "$REDIS")
-assert_contains "$out" "pushed, 2 winner(s) stored" "a second host's winner kept"
+assert_contains "$out" "pushed, 1 winner(s) stored" "each state directory pushes its own entry"
+fresh_db two-hosts
+out=$(llmcc cache pull --remote "$REDIS" 2>&1)
+assert_contains "$out" "2 winner(s): added 2, replaced 0, skipped 0, rejected 0" "a second host's winner kept"
 
 # ---- Faults: every pull exits 0 and the build goes on ----------------------
 cd "$WORK/b1"

@@ -111,15 +111,21 @@ for h in "${HOSTS[@]}"; do
     "$want" "host $h's own database"
 done
 
-# The layout: one entry per host under its class, nothing else written.
+# The layout: one entry per host (and state directory: "<fingerprint>-<store id>")
+# under its class, nothing else written.
 prefix_a="llmcc/v1/${CLASS_A//\//+}/hosts/"
+store_id_of() { sqlite3 "$WORK/db-h$1/llmcc.db" "SELECT json_extract(value, '\$.id') FROM meta WHERE key='store_id'"; }
+for h in "${HOSTS[@]}"; do
+  [[ $(store_id_of "$h") =~ ^[0-9a-f]{16}$ ]] || fail "host $h: no store id in its database"
+done
 assert_eq "$(redis-cli -p "$REDIS_PORT" -n 1 --scan --pattern 'llmcc/*' | sort | paste -sd,)" \
   "$({
-    for h in 1 3 5 7; do echo "$prefix_a$(fp_of $h)"; done
-    for h in 2 4 6 8; do echo "llmcc/v1/${CLASS_B//\//+}/hosts/$(fp_of $h)"; done
+    for h in 1 3 5 7; do echo "$prefix_a$(fp_of $h)-$(store_id_of $h)"; done
+    for h in 2 4 6 8; do echo "llmcc/v1/${CLASS_B//\//+}/hosts/$(fp_of $h)-$(store_id_of $h)"; done
   } | sort | paste -sd,)" \
   "redis holds one key per host"
-assert_eq "$(ls "$WORK/nginx/store/team/$prefix_a" | paste -sd,)" "$(for h in 1 3 5 7; do fp_of $h; echo; done | paste -sd,)" \
+assert_eq "$(ls "$WORK/nginx/store/team/$prefix_a" | paste -sd,)" \
+  "$(for h in 1 3 5 7; do echo "$(fp_of $h)-$(store_id_of $h)"; done | sort | paste -sd,)" \
   "nginx holds one file per host of class A"
 
 # A class-A entry planted under class B's prefix: its winners are not stored.
@@ -127,7 +133,8 @@ rm -rf "$WORK/db-h9"
 cp -r "$BASE" "$WORK/db-h9"
 for r in 1 2 3; do add_winner 9 "$r"; done
 LLMCC_DIR="$WORK/db-h9" LLMCC_TEST_HOST_FP=planted llmcc cache push --remote "$REDIS" >/dev/null
-redis-cli -p "$REDIS_PORT" -n 1 rename "${prefix_a}planted" "llmcc/v1/${CLASS_B//\//+}/hosts/intruder" >/dev/null
+planted="${prefix_a}planted-$(store_id_of 9)"
+redis-cli -p "$REDIS_PORT" -n 1 rename "$planted" "llmcc/v1/${CLASS_B//\//+}/hosts/intruder" >/dev/null
 export LLMCC_DIR="$WORK/intruded" LLMCC_TEST_HOST_FP=$(fp_of 2) LLMCC_TEST_HW_CLASS=$CLASS_B
 rm -rf "$LLMCC_DIR"
 cp -r "$BASE" "$LLMCC_DIR"
@@ -137,4 +144,53 @@ assert_eq "$(sqlite3 "$LLMCC_DIR/llmcc.db" "SELECT count(*) FROM winners WHERE h
   "no class-A winner stored on a class-B host"
 assert_eq "$(sqlite3 "$LLMCC_DIR/llmcc.db" "SELECT count(*) FROM winners WHERE hw_class='$CLASS_B'")" "12" \
   "the class's own winners still arrive"
-pass "8 hosts push and pull at once"
+
+# Two state directories of one host (one fingerprint) push at once, three
+# rounds each: two keys, and a fresh directory pulls every winner of both. An
+# entry of the layout before store ids (".../hosts/<fingerprint>", planted by
+# renaming a third directory's entry) is still read, and no push removes it.
+note "two state directories, one fingerprint, at once"
+SAME_FP=fakehostsame
+for d in 10 11 12; do
+  rm -rf "$WORK/db-h$d"
+  cp -r "$BASE" "$WORK/db-h$d"
+  sqlite3 "$WORK/db-h$d/llmcc.db" "DELETE FROM winners"
+done
+insert_winner "$WORK/db-h12/llmcc.db" "$(tu_of 12 1)" hot.c "$cid" "$SAME_FP" "$CLASS_A"
+LLMCC_DIR="$WORK/db-h12" LLMCC_TEST_HOST_FP=$SAME_FP LLMCC_TEST_HW_CLASS=$CLASS_A \
+  llmcc cache push --remote "$REDIS $HTTP" >/dev/null
+old_layout="$prefix_a$SAME_FP"
+redis-cli -p "$REDIS_PORT" -n 1 rename "$old_layout-$(store_id_of 12)" "$old_layout" >/dev/null
+mv "$WORK/nginx/store/team/$old_layout-$(store_id_of 12)" "$WORK/nginx/store/team/$old_layout"
+same_fp_session() { # d
+  local d=$1 r
+  export LLMCC_DIR="$WORK/db-h$d" LLMCC_TEST_HOST_FP=$SAME_FP LLMCC_TEST_HW_CLASS=$CLASS_A
+  for r in $(seq 1 $ROUNDS); do
+    insert_winner "$LLMCC_DIR/llmcc.db" "$(tu_of "$d" "$r")" hot.c "$cid" "$SAME_FP" "$CLASS_A"
+    llmcc cache push --remote "$REDIS $HTTP" || return 1
+  done
+}
+same_fp_session 10 >"$WORK/same10.log" 2>&1 &
+p10=$!
+same_fp_session 11 >"$WORK/same11.log" 2>&1 &
+p11=$!
+wait "$p10" || { cat "$WORK/same10.log" >&2; fail "state directory 10's pushes failed"; }
+wait "$p11" || { cat "$WORK/same11.log" >&2; fail "state directory 11's pushes failed"; }
+[[ $(store_id_of 10) != "$(store_id_of 11)" ]] || fail "two state directories got one store id"
+assert_eq "$(redis-cli -p "$REDIS_PORT" -n 1 --scan --pattern "$prefix_a$SAME_FP*" | sort | paste -sd,)" \
+  "$(printf '%s\n' "$old_layout" "$old_layout-$(store_id_of 10)" "$old_layout-$(store_id_of 11)" | sort | paste -sd,)" \
+  "redis: one key per state directory, the old-layout key kept"
+want_same=$(for d in 10 11; do for r in $(seq 1 $ROUNDS); do tu_of "$d" "$r"; echo; done; done; tu_of 12 1; echo)
+want_same=$(sort <<<"$want_same" | grep -v '^$' | paste -sd,)
+for remote in "$REDIS" "$HTTP"; do
+  export LLMCC_DIR="$WORK/pull-same" LLMCC_TEST_HOST_FP=fakehostfresh LLMCC_TEST_HW_CLASS=$CLASS_A
+  rm -rf "$LLMCC_DIR"
+  cp -r "$BASE" "$LLMCC_DIR"
+  sqlite3 "$LLMCC_DIR/llmcc.db" "DELETE FROM winners"
+  out=$(llmcc cache pull --remote "$remote" 2>&1)
+  got=$(sqlite3 "$LLMCC_DIR/llmcc.db" \
+    "SELECT group_concat(tu_key) FROM (SELECT tu_key FROM winners WHERE host_fp='$SAME_FP' ORDER BY tu_key)")
+  assert_eq "$got" "$want_same" "both state directories' winners and the old-layout entry's from $remote"
+done
+unset LLMCC_TEST_HOST_FP LLMCC_TEST_HW_CLASS
+pass "8 hosts push and pull at once; two state directories of one host push at once"

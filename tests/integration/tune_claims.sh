@@ -36,7 +36,7 @@ assert_eq "$(rcli SET "$prefix/$kernel_key" "$foreign")" "OK" "planting the fore
 out=$(llmcc tune --build-dir . --bench "./makec_demo 3" --objective instructions --budget 6 \
   --tu kernel.c --tu checksum.c 2>&1) || fail "tune with a foreign claim failed: $out"
 assert_contains "$out" \
-  "[kernel.c] skipped: claimed by host buildbox-7 (otherhost) until 2100-01-01 00:00:00 UTC, skipping" \
+  "[kernel.c] claimed_elsewhere: claimed by host buildbox-7 (otherhost) until 2100-01-01 00:00:00 UTC, skipping" \
   "the claimed TU is skipped"
 assert_not_contains "$out" "host claims unavailable" "tune with a live store"
 db="$A/llmcc.db"
@@ -96,7 +96,7 @@ assert_eq "$(http_code -X PUT --data-binary "$foreign" "$base/$prefix/$kernel_ke
 out=$(llmcc tune --build-dir . --bench "./makec_demo 3" --objective instructions --budget 4 \
   --tu kernel.c --tu checksum.c 2>&1) || fail "tune against nginx with a foreign claim failed: $out"
 assert_contains "$out" \
-  "[kernel.c] skipped: claimed by host buildbox-7 (otherhost) until 2100-01-01 00:00:00 UTC, skipping" \
+  "[kernel.c] claimed_elsewhere: claimed by host buildbox-7 (otherhost) until 2100-01-01 00:00:00 UTC, skipping" \
   "nginx: the claimed TU is skipped"
 assert_not_contains "$out" "host claims unavailable" "nginx: tune with a live store"
 assert_not_contains "$out" "[kernel.c] 1/" "nginx: no trial of the claimed TU"

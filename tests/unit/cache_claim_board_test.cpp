@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <memory>
 
 using namespace llmcc;
@@ -161,4 +162,108 @@ TEST(FileStoreClaims, ConditionalWritesCompareTheCurrentValue) {
   EXPECT_EQ(f.store->remove_if(key, "one").body.value_or(""), "three");
   EXPECT_FALSE(f.store->remove_if(key, "three").body);
   EXPECT_EQ(f.store->get(key).body, std::nullopt);
+}
+
+TEST(ClaimBoardRenew, ExtendsOurClaimOnceAThirdOfTheTtlHasPassed) {
+  Fixture f;
+  ClaimBoard a = f.board("A", 3000);
+  ASSERT_EQ(a.claim("tu1").state, ClaimState::Claimed);
+  const std::string first = f.value("tu1");
+  f.now += 1000; // a third, not more: not due, nothing written
+  EXPECT_EQ(a.renew("tu1").state, RenewState::NotDue);
+  EXPECT_EQ(f.value("tu1"), first);
+  f.now += 1;
+  RenewOutcome o = a.renew("tu1");
+  EXPECT_EQ(o.state, RenewState::Renewed);
+  EXPECT_EQ(o.holder.expires_ms, 1'004'001);
+  EXPECT_EQ(decode_claim(f.value("tu1"))->owner, "A");
+  EXPECT_EQ(decode_claim(f.value("tu1"))->expires_ms, 1'004'001);
+  // The next one is due a third of the ttl after this renewal, not after the claim.
+  f.now += 1000;
+  EXPECT_EQ(a.renew("tu1").state, RenewState::NotDue);
+  f.now += 1;
+  EXPECT_EQ(a.renew("tu1").state, RenewState::Renewed);
+  EXPECT_EQ(decode_claim(f.value("tu1"))->expires_ms, 1'005'002);
+  // Past the first claim's expiry it is still held, so another owner is refused.
+  f.now += 1000;
+  ASSERT_GT(f.now, 1'003'000);
+  EXPECT_EQ(f.board("B").claim("tu1").state, ClaimState::HeldElsewhere);
+  // And the renewed value is the one release removes.
+  EXPECT_TRUE(a.release("tu1").ok());
+  EXPECT_EQ(f.value("tu1"), "");
+}
+
+TEST(ClaimBoardRenew, AClaimTakenOverIsLostAndLeftAlone) {
+  Fixture f;
+  ClaimBoard a = f.board("A", 3000);
+  ClaimBoard b = f.board("B", 60'000);
+  ASSERT_EQ(a.claim("tu1").state, ClaimState::Claimed);
+  f.now += 3001; // A's claim expired before A renewed it
+  ASSERT_EQ(b.claim("tu1").state, ClaimState::Claimed);
+  const std::string theirs = f.value("tu1");
+  RenewOutcome o = a.renew("tu1");
+  ASSERT_EQ(o.state, RenewState::Lost);
+  EXPECT_EQ(o.holder.owner, "B");
+  EXPECT_EQ(o.holder.host, "host-B");
+  EXPECT_EQ(o.holder.expires_ms, 1'063'001);
+  EXPECT_EQ(f.value("tu1"), theirs);
+  // Lost once: no more renewals, and A's release does not touch B's claim.
+  f.now += 10'000;
+  EXPECT_EQ(a.renew("tu1").state, RenewState::NotDue);
+  EXPECT_TRUE(a.release("tu1").ok());
+  EXPECT_EQ(f.value("tu1"), theirs);
+}
+
+TEST(ClaimBoardRenew, AClaimThatWentAwayOrTurnedToGarbageIsOursAgain) {
+  Fixture f;
+  ClaimBoard a = f.board("A", 3000);
+  ASSERT_EQ(a.claim("tu1").state, ClaimState::Claimed);
+  ASSERT_TRUE(f.store->remove(claim_key("a/b/c", "tu1")).ok());
+  f.now += 1001;
+  EXPECT_EQ(a.renew("tu1").state, RenewState::Renewed);
+  EXPECT_EQ(decode_claim(f.value("tu1"))->expires_ms, 1'004'001);
+  ASSERT_TRUE(f.store->put(claim_key("a/b/c", "tu1"), "not a claim").ok());
+  f.now += 1001;
+  EXPECT_EQ(a.renew("tu1").state, RenewState::Renewed);
+  EXPECT_EQ(decode_claim(f.value("tu1"))->owner, "A");
+  EXPECT_EQ(decode_claim(f.value("tu1"))->expires_ms, 1'005'002);
+}
+
+TEST(ClaimBoardRenew, OnlyClaimsWeHoldAreRenewed) {
+  Fixture f;
+  ClaimBoard a = f.board("A", 3000);
+  ClaimBoard b = f.board("B", 3000);
+  ASSERT_EQ(b.claim("tu1").state, ClaimState::Claimed);
+  const std::string theirs = f.value("tu1");
+  f.now += 2000;
+  EXPECT_EQ(a.renew("tu1").state, RenewState::NotDue);
+  EXPECT_EQ(a.renew("tu2").state, RenewState::NotDue);
+  EXPECT_EQ(f.value("tu1"), theirs);
+  EXPECT_EQ(f.value("tu2"), "");
+}
+
+TEST(ClaimBoardRenew, AStoreThatFailsIsUnavailableAndTriedAgainLater) {
+  TempDir dir;
+  RemoteSpec spec;
+  spec.url = "file:" + dir.path();
+  auto store = open_remote_store(spec);
+  ASSERT_TRUE(store);
+  int64_t now = 0;
+  ClaimBoard a(**store, "a/b/c", "A", "host-A", 3000, [&] { return now; });
+  ASSERT_EQ(a.claim("tu1").state, ClaimState::Claimed);
+  // The store breaks: its claims directory becomes a file.
+  const std::string claims = dir.path() + "/" + claims_prefix("a/b/c");
+  std::filesystem::remove_all(claims);
+  ASSERT_TRUE(fs::write_file_atomic(claims.substr(0, claims.size() - 1), "not a directory"));
+  now += 1001;
+  RenewOutcome o = a.renew("tu1");
+  EXPECT_EQ(o.state, RenewState::Unavailable);
+  EXPECT_FALSE(o.message.empty());
+  // Not retried at once (a dead store costs one attempt a third of the ttl)...
+  EXPECT_EQ(a.renew("tu1").state, RenewState::NotDue);
+  // ...and when the store is back, the claim is written again.
+  std::filesystem::remove(claims.substr(0, claims.size() - 1));
+  now += 1001;
+  EXPECT_EQ(a.renew("tu1").state, RenewState::Renewed);
+  EXPECT_EQ(decode_claim((*store)->get(claim_key("a/b/c", "tu1")).body.value_or(""))->owner, "A");
 }

@@ -14,7 +14,14 @@ using llmcc::testing::TempDir;
 TEST(RemoteKeys, EachHostHasItsOwnKeyUnderItsClass) {
   EXPECT_EQ(winners_key("x86_64/GenuineIntel/x86-64-v3"), "llmcc/v1/x86_64+GenuineIntel+x86-64-v3/winners");
   EXPECT_EQ(hosts_prefix("x86_64/GenuineIntel/x86-64-v3"), "llmcc/v1/x86_64+GenuineIntel+x86-64-v3/hosts/");
-  EXPECT_EQ(host_key("a/b/c", "0123abcd"), "llmcc/v1/a+b+c/hosts/0123abcd");
+  EXPECT_EQ(host_key("a/b/c", "0123abcd", "00ff00ff00ff00ff"), "llmcc/v1/a+b+c/hosts/0123abcd-00ff00ff00ff00ff");
+}
+
+TEST(RemoteKeys, ALongFingerprintIsCutSoTheStoreIdStaysListable) {
+  const std::string key = host_key("a/b/c", std::string(80, 'f'), "00ff00ff00ff00ff");
+  const std::string name = key.substr(hosts_prefix("a/b/c").size());
+  EXPECT_EQ(name, std::string(47, 'f') + "-00ff00ff00ff00ff");
+  EXPECT_TRUE(is_plain_key_name(name));
 }
 
 TEST(RemoteKeys, OnlyPlainNamesAreListed) {

@@ -552,3 +552,40 @@ INSERT INTO tuning.trials(id, session_id, tu_key, source, config_id, planner, op
   EXPECT_EQ(count_rows(**main, "PRAGMA user_version"), 8);
   EXPECT_EQ(count_rows(**main, "SELECT COUNT(*) FROM sqlite_master WHERE name='rejections'"), 0);
 }
+
+TEST(StoreId, KeptPerDatabaseAndNewForACopyElsewhere) {
+  TempDir d;
+  std::string first;
+  {
+    auto s = Store::open(d.path() + "/a/llmcc.db");
+    ASSERT_TRUE(s);
+    auto id = (*s)->store_id();
+    ASSERT_TRUE(id);
+    EXPECT_EQ(id->size(), 16u);
+    EXPECT_EQ(id->find_first_not_of("0123456789abcdef"), std::string::npos);
+    first = *id;
+    // Asked again: the same one, not a new one per call.
+    EXPECT_EQ(*(*s)->store_id(), first);
+  }
+  {
+    auto s = Store::open(d.path() + "/a/llmcc.db");
+    ASSERT_TRUE(s);
+    EXPECT_EQ(*(*s)->store_id(), first);
+  }
+  auto other = Store::open(d.path() + "/b/llmcc.db");
+  ASSERT_TRUE(other);
+  EXPECT_NE(*(*other)->store_id(), first);
+  // A state directory copied elsewhere is another pusher: it gets its own id.
+  std::filesystem::copy(d.path() + "/a", d.path() + "/copy");
+  std::string copied;
+  {
+    auto s = Store::open(d.path() + "/copy/llmcc.db");
+    ASSERT_TRUE(s);
+    copied = *(*s)->store_id();
+    EXPECT_NE(copied, first);
+    EXPECT_EQ(*(*s)->store_id(), copied);
+  }
+  auto again = Store::open(d.path() + "/a/llmcc.db");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*(*again)->store_id(), first);
+}
