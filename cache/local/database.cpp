@@ -90,12 +90,6 @@ Expected<std::unique_ptr<Database>> Database::open(const std::string& path, Mode
         return Error{fmt::format("cannot use database {}: {}", path, s.message())};
       }
     }
-    // Each compile is a new process and, in a serial build, the only connection:
-    // without this every open creates the -wal and -shm files and every close
-    // deletes them again, a dozen file-system calls on the compile path. The kept
-    // WAL is bounded by the auto-checkpoint; `cache vacuum` truncates it.
-    int persist = 1;
-    sqlite3_file_control(raw, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
   }
   if (Status s = db->exec("PRAGMA foreign_keys=ON"); !s) {
     return Error{fmt::format("cannot use database {}: {}", path, s.message())};
