@@ -101,7 +101,10 @@ void print_outcome(const StoreOutcome& o, bool pull) {
   if (o.failure != RemoteFailure::None) {
     fmt::print(stderr, "llmcc: warning: {}: {} ({}){}\n", o.store, o.message, to_string(o.failure),
                o.fell_back_to_read_only ? "; using it read-only from now on" : "");
-    return;
+    // Some entries were bad, the others merged: say what did come in as well.
+    if (!(pull && o.merged)) {
+      return;
+    }
   }
   if (pull) {
     if (!o.merged) {

@@ -15,25 +15,13 @@ start_nginx "$WORK/nginx" "$PORT" "location ~ /\$ { deny all; }"
 LIST_PORT=$(free_port)
 start_nginx "$WORK/nginx-list" "$LIST_PORT" ""
 
-mkdir -p "$WORK/a/src"
+hot_project "$WORK/a"
 cd "$WORK/a"
-git init -q .
-printf 'int f(int x){int s=0;for(int i=0;i<x;i++)s+=i*i;return s;}\n' >src/hot.c
-printf '#include <stdio.h>\nint f(int);\nint main(void){printf("%%d\\n",f(100));return 0;}\n' >src/main.c
-build() {
-  llmcc -O2 -c src/hot.c -o hot.o
-  llmcc -O2 -c src/main.c -o main.o
-  llmcc hot.o main.o -o prog
-  assert_eq "$(./prog)" "328350" "program output"
-}
-
 fresh_db a
-build
-info=$(llmcc show src/hot.c --json)
-key=$(json_get "$info" 'j["tu_key"]') cid=$(json_get "$info" 'j["compiler"]["id"]')
-host=$(json_get "$info" 'j["host"]') class=$(json_get "$info" 'j["hw_class"]')
+build_hot
+hot_tu_info
 insert_winner "$LLMCC_DIR/llmcc.db" "$key" src/hot.c "$cid" "$host" "$class"
-build
+build_hot
 cp hot.o "$WORK/tuned-hot.o"
 DB_A="$LLMCC_DIR"
 STORE="http://127.0.0.1:$PORT/llmcc"
@@ -59,7 +47,7 @@ rm -rf "$WORK/b" && cp -r "$WORK/a" "$WORK/b" && cd "$WORK/b" && rm -f ./*.o pro
 fresh_db b
 out=$(llmcc cache pull --remote "$STORE" 2>&1)
 assert_contains "$out" "1 winner(s): added 1, replaced 0, skipped 0, rejected 0" "pull through the index"
-build
+build_hot
 cmp "$WORK/tuned-hot.o" hot.o || fail "the winner pulled through the index did not give the tuning host's object"
 assert_eq "$(stat_counter compile.tuned)" "1" "tuned compile after the pull"
 

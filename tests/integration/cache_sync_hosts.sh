@@ -118,7 +118,9 @@ store_id_of() { sqlite3 "$WORK/db-h$1/llmcc.db" "SELECT json_extract(value, '\$.
 for h in "${HOSTS[@]}"; do
   [[ $(store_id_of "$h") =~ ^[0-9a-f]{16}$ ]] || fail "host $h: no store id in its database"
 done
-assert_eq "$(redis-cli -p "$REDIS_PORT" -n 1 --scan --pattern 'llmcc/*' | sort | paste -sd,)" \
+# (Beside them, each class's index of entries: concurrent pushes may each
+# rewrite it, and a name lost there is put back by that host's next push.)
+assert_eq "$(redis-cli -p "$REDIS_PORT" -n 1 --scan --pattern 'llmcc/*/hosts/*' | sort | paste -sd,)" \
   "$({
     for h in 1 3 5 7; do echo "$prefix_a$(fp_of $h)-$(store_id_of $h)"; done
     for h in 2 4 6 8; do echo "llmcc/v1/${CLASS_B//\//+}/hosts/$(fp_of $h)-$(store_id_of $h)"; done

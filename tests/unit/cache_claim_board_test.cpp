@@ -2,6 +2,7 @@
 // at a time, expired and garbage claims taken over, only our own released.
 #include "cache/remote/claim_board.h"
 #include "cache/remote/remote_store.h"
+#include "tests/support/file_store.h"
 #include "tests/support/temp_dir.h"
 #include "util/fs.h"
 
@@ -19,13 +20,7 @@ struct Fixture {
   TempDir dir;
   std::unique_ptr<RemoteStore> store;
   int64_t now = 1'000'000;
-  Fixture() {
-    RemoteSpec spec;
-    spec.url = "file:" + dir.path();
-    auto s = open_remote_store(spec);
-    EXPECT_TRUE(s);
-    store = std::move(*s);
-  }
+  Fixture() : store(llmcc::testing::open_file_store(dir.path())) { EXPECT_TRUE(store); }
   ClaimBoard board(const std::string& owner, int64_t ttl_ms = 60'000) {
     return ClaimBoard(*store, "a/b/c", owner, "host-" + owner, ttl_ms, [this] { return now; });
   }
@@ -138,11 +133,9 @@ TEST(ClaimBoard, AnUnwritableStoreIsUnavailableNotFatal) {
   std::string ro = dir.path() + "/ro";
   ASSERT_TRUE(fs::make_dirs(ro));
   ASSERT_TRUE(fs::write_file_atomic(ro + "/llmcc", "a file where a directory must be"));
-  RemoteSpec spec;
-  spec.url = "file:" + ro;
-  auto store = open_remote_store(spec);
+  auto store = llmcc::testing::open_file_store(ro);
   ASSERT_TRUE(store);
-  ClaimBoard a(**store, "a/b/c", "A", "host-A", 1000, [] { return int64_t{0}; });
+  ClaimBoard a(*store, "a/b/c", "A", "host-A", 1000, [] { return int64_t{0}; });
   ClaimOutcome o = a.claim("tu1");
   EXPECT_EQ(o.state, ClaimState::Unavailable);
   EXPECT_FALSE(o.message.empty());
@@ -244,12 +237,10 @@ TEST(ClaimBoardRenew, OnlyClaimsWeHoldAreRenewed) {
 
 TEST(ClaimBoardRenew, AStoreThatFailsIsUnavailableAndTriedAgainLater) {
   TempDir dir;
-  RemoteSpec spec;
-  spec.url = "file:" + dir.path();
-  auto store = open_remote_store(spec);
+  auto store = llmcc::testing::open_file_store(dir.path());
   ASSERT_TRUE(store);
   int64_t now = 0;
-  ClaimBoard a(**store, "a/b/c", "A", "host-A", 3000, [&] { return now; });
+  ClaimBoard a(*store, "a/b/c", "A", "host-A", 3000, [&] { return now; });
   ASSERT_EQ(a.claim("tu1").state, ClaimState::Claimed);
   // The store breaks: its claims directory becomes a file.
   const std::string claims = dir.path() + "/" + claims_prefix("a/b/c");
@@ -265,5 +256,5 @@ TEST(ClaimBoardRenew, AStoreThatFailsIsUnavailableAndTriedAgainLater) {
   std::filesystem::remove(claims.substr(0, claims.size() - 1));
   now += 1001;
   EXPECT_EQ(a.renew("tu1").state, RenewState::Renewed);
-  EXPECT_EQ(decode_claim((*store)->get(claim_key("a/b/c", "tu1")).body.value_or(""))->owner, "A");
+  EXPECT_EQ(decode_claim(store->get(claim_key("a/b/c", "tu1")).body.value_or(""))->owner, "A");
 }

@@ -3,12 +3,14 @@
 #include "cache/remote/circuit_breaker.h"
 #include "cache/remote/host_index.h"
 #include "cache/remote/remote_store.h"
+#include "tests/support/file_store.h"
 #include "tests/support/temp_dir.h"
 #include "util/fs.h"
 
 #include <gtest/gtest.h>
 
 using namespace llmcc;
+using llmcc::testing::open_file_store;
 using llmcc::testing::TempDir;
 
 TEST(RemoteKeys, EachHostHasItsOwnKeyUnderItsClass) {
@@ -37,18 +39,16 @@ TEST(RemoteKeys, OnlyPlainNamesAreListed) {
 TEST(FileStoreList, ListsOneLevelSkippingTemporaryFiles) {
   TempDir dir;
   ASSERT_FALSE(dir.path().empty());
-  RemoteSpec spec;
-  spec.url = "file:" + dir.path();
-  auto store = open_remote_store(spec);
+  auto store = open_file_store(dir.path());
   ASSERT_TRUE(store);
-  RemoteReply none = (*store)->list("llmcc/v1/c/hosts/");
+  RemoteReply none = store->list("llmcc/v1/c/hosts/");
   EXPECT_TRUE(none.ok());
   EXPECT_TRUE(none.keys.empty());
-  ASSERT_TRUE((*store)->put("llmcc/v1/c/hosts/bbb", "2").ok());
-  ASSERT_TRUE((*store)->put("llmcc/v1/c/hosts/aaa", "1").ok());
+  ASSERT_TRUE(store->put("llmcc/v1/c/hosts/bbb", "2").ok());
+  ASSERT_TRUE(store->put("llmcc/v1/c/hosts/aaa", "1").ok());
   ASSERT_TRUE(fs::write_file_atomic(dir.path() + "/llmcc/v1/c/hosts/ccc.tmp.1.ff", "x"));
-  ASSERT_TRUE((*store)->put("llmcc/v1/c/hosts/sub/ddd", "3").ok());
-  RemoteReply listed = (*store)->list("llmcc/v1/c/hosts/");
+  ASSERT_TRUE(store->put("llmcc/v1/c/hosts/sub/ddd", "3").ok());
+  RemoteReply listed = store->list("llmcc/v1/c/hosts/");
   ASSERT_TRUE(listed.ok());
   // "sub" is a directory, not an entry: only regular files one level down, sorted.
   EXPECT_EQ(listed.keys, (std::vector<std::string>{"llmcc/v1/c/hosts/aaa", "llmcc/v1/c/hosts/bbb"}));
@@ -56,48 +56,44 @@ TEST(FileStoreList, ListsOneLevelSkippingTemporaryFiles) {
 
 TEST(HostIndex, NamesEachEntryOnceAndReadsBackFullKeys) {
   TempDir dir;
-  RemoteSpec spec;
-  spec.url = "file:" + dir.path();
-  auto store = open_remote_store(spec);
+  auto store = open_file_store(dir.path());
   ASSERT_TRUE(store);
   EXPECT_EQ(host_index_key("a/b"), "llmcc/v1/a+b/index");
-  RemoteReply none = read_host_index(**store, "a/b");
+  RemoteReply none = read_host_index(*store, "a/b");
   EXPECT_TRUE(none.ok());
   EXPECT_TRUE(none.keys.empty());
-  ASSERT_TRUE(add_to_host_index(**store, "a/b", "llmcc/v1/a+b/hosts/h2").ok());
-  ASSERT_TRUE(add_to_host_index(**store, "a/b", "llmcc/v1/a+b/hosts/h1").ok());
-  ASSERT_TRUE(add_to_host_index(**store, "a/b", "llmcc/v1/a+b/hosts/h2").ok());
-  RemoteReply got = (*store)->get("llmcc/v1/a+b/index");
+  ASSERT_TRUE(add_to_host_index(*store, "a/b", "llmcc/v1/a+b/hosts/h2").ok());
+  ASSERT_TRUE(add_to_host_index(*store, "a/b", "llmcc/v1/a+b/hosts/h1").ok());
+  ASSERT_TRUE(add_to_host_index(*store, "a/b", "llmcc/v1/a+b/hosts/h2").ok());
+  RemoteReply got = store->get("llmcc/v1/a+b/index");
   ASSERT_TRUE(got.body);
   EXPECT_EQ(*got.body, R"({"hosts":["h1","h2"],"version":1})");
-  RemoteReply read = read_host_index(**store, "a/b");
+  RemoteReply read = read_host_index(*store, "a/b");
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read.keys, (std::vector<std::string>{"llmcc/v1/a+b/hosts/h1", "llmcc/v1/a+b/hosts/h2"}));
   // Only entries of the class's own hosts/ level are ever named.
-  EXPECT_FALSE(add_to_host_index(**store, "a/b", "llmcc/v1/other/hosts/h3").ok());
-  EXPECT_FALSE(add_to_host_index(**store, "a/b", "llmcc/v1/a+b/hosts/../../x").ok());
+  EXPECT_FALSE(add_to_host_index(*store, "a/b", "llmcc/v1/other/hosts/h3").ok());
+  EXPECT_FALSE(add_to_host_index(*store, "a/b", "llmcc/v1/a+b/hosts/../../x").ok());
 }
 
 TEST(HostIndex, HostileOrGarbledIndexesNameNothingOutsideTheClass) {
   TempDir dir;
-  RemoteSpec spec;
-  spec.url = "file:" + dir.path();
-  auto store = open_remote_store(spec);
+  auto store = open_file_store(dir.path());
   ASSERT_TRUE(store);
-  ASSERT_TRUE((*store)->put("llmcc/v1/c/index", R"({"version":1,"hosts":["ok1","../../etc","a/b","",7,"ok1"]})").ok());
-  RemoteReply read = read_host_index(**store, "c");
+  ASSERT_TRUE(store->put("llmcc/v1/c/index", R"({"version":1,"hosts":["ok1","../../etc","a/b","",7,"ok1"]})").ok());
+  RemoteReply read = read_host_index(*store, "c");
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read.keys, (std::vector<std::string>{"llmcc/v1/c/hosts/ok1"}));
   for (const char* body : {"garbage", "[]", R"({"version":2,"hosts":["x"]})", R"({"hosts":"x","version":1})"}) {
-    ASSERT_TRUE((*store)->put("llmcc/v1/c/index", body).ok());
-    RemoteReply bad = read_host_index(**store, "c");
+    ASSERT_TRUE(store->put("llmcc/v1/c/index", body).ok());
+    RemoteReply bad = read_host_index(*store, "c");
     EXPECT_EQ(bad.failure, RemoteFailure::Error) << body;
     EXPECT_NE(bad.message.find("unreadable index llmcc/v1/c/index"), std::string::npos) << bad.message;
     EXPECT_TRUE(bad.keys.empty());
   }
   // A push replaces an unreadable index with one naming its own entry.
-  ASSERT_TRUE(add_to_host_index(**store, "c", "llmcc/v1/c/hosts/mine").ok());
-  RemoteReply fixed = read_host_index(**store, "c");
+  ASSERT_TRUE(add_to_host_index(*store, "c", "llmcc/v1/c/hosts/mine").ok());
+  RemoteReply fixed = read_host_index(*store, "c");
   ASSERT_TRUE(fixed.ok());
   EXPECT_EQ(fixed.keys, (std::vector<std::string>{"llmcc/v1/c/hosts/mine"}));
 }

@@ -65,3 +65,26 @@ INSERT INTO winners(tu_key, source_rel, source_base, compiler_id, host_fp, hw_cl
   (SELECT id FROM configs WHERE canonical='$cfg'), 2.0, 1.6, 1.25, 1.1, 1.4, 100);
 SQL
 }
+
+# hot_project DIR: the two-file C program the sharing tests tune and share
+# (src/hot.c, src/main.c), under git in DIR; build_hot builds it through llmcc
+# in the current directory and checks its output; hot_tu_info sets key, cid,
+# host and class from `llmcc show src/hot.c`.
+hot_project() {
+  mkdir -p "$1/src"
+  git -C "$1" init -q .
+  printf 'int f(int x){int s=0;for(int i=0;i<x;i++)s+=i*i;return s;}\n' >"$1/src/hot.c"
+  printf '#include <stdio.h>\nint f(int);\nint main(void){printf("%%d\\n",f(100));return 0;}\n' >"$1/src/main.c"
+}
+build_hot() {
+  llmcc -O2 -c src/hot.c -o hot.o
+  llmcc -O2 -c src/main.c -o main.o
+  llmcc hot.o main.o -o prog
+  assert_eq "$(./prog)" "328350" "program output"
+}
+hot_tu_info() {
+  local info
+  info=$(llmcc show src/hot.c --json)
+  key=$(json_get "$info" 'j["tu_key"]') cid=$(json_get "$info" 'j["compiler"]["id"]')
+  host=$(json_get "$info" 'j["host"]') class=$(json_get "$info" 'j["hw_class"]')
+}
