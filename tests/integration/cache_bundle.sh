@@ -6,30 +6,19 @@
 # garbled, wrong version, huge, forbidden flags, bad signatures) are refused
 # without touching the database.
 source "$(dirname "$0")/lib/common.bash"
+source "$(dirname "$0")/lib/servers.bash" # the shared two-file project
 require sqlite3 gcc git
 export LLMCC_CC=gcc
 
-mkdir -p "$WORK/a/src"
+hot_project "$WORK/a"
 cd "$WORK/a"
-git init -q .
-printf 'int f(int x){int s=0;for(int i=0;i<x;i++)s+=i*i;return s;}\n' >src/hot.c
-printf '#include <stdio.h>\nint f(int);\nint main(void){printf("%%d\\n",f(100));return 0;}\n' >src/main.c
 cp -r "$WORK/a" "$WORK/b" # the teammate's checkout, elsewhere
-
-build() { # in the current checkout
-  llmcc -O2 -c src/hot.c -o hot.o
-  llmcc -O2 -c src/main.c -o main.o
-  llmcc hot.o main.o -o prog
-  assert_eq "$(./prog)" "328350" "program output"
-}
 
 # The tuning host: a plain build, then a winner for hot.c (as `llmcc tune` stores it).
 fresh_db a
-build
+build_hot
 cp hot.o "$WORK/plain-hot.o"
-info=$(llmcc show src/hot.c --json)
-key=$(json_get "$info" 'j["tu_key"]') cid=$(json_get "$info" 'j["compiler"]["id"]')
-host=$(json_get "$info" 'j["host"]') class=$(json_get "$info" 'j["hw_class"]')
+hot_tu_info
 mkey=$(json_get "$(llmcc show src/main.c --json)" 'j["tu_key"]')
 put_winner() { # db tu_key source config-json lower-bound
   local base
@@ -44,7 +33,7 @@ SQL
 }
 DB_A="$LLMCC_DIR/llmcc.db"
 put_winner "$DB_A" "$key" src/hot.c '{"opt":"-O3","options":["-funroll-loops"],"pipeline":""}' 1.1
-build
+build_hot
 cp hot.o "$WORK/tuned-hot.o"
 cmp -s "$WORK/plain-hot.o" "$WORK/tuned-hot.o" && fail "the winner did not change hot.o"
 assert_eq "$(stat_counter compile.tuned)" "1" "tuned on the tuning host"
@@ -73,7 +62,7 @@ assert_contains "$out" "added 1, replaced 0, skipped 0, rejected 0" "import"
 out=$(llmcc cache import "$WORK/team.llmcc")
 assert_contains "$out" "added 0, replaced 0, skipped 1, rejected 0" "import is idempotent"
 assert_eq "$(sqlite3 "$DB_B" 'SELECT count(*) FROM winners')" "1" "one winner after two imports"
-build
+build_hot
 cmp "$WORK/tuned-hot.o" hot.o || fail "the imported winner did not give the tuning host's object"
 assert_eq "$(stat_counter compile.tuned)" "1" "tuned compiles with the imported winner"
 winners=$(llmcc winners)

@@ -25,26 +25,15 @@ start_nginx "$WORK/nginx-ro" "$RO_PORT" "limit_except GET { deny all; }"
 REDIS_PORT=$(free_port)
 start_redis "$REDIS_PORT"
 
-mkdir -p "$WORK/a/src"
+hot_project "$WORK/a"
 cd "$WORK/a"
-git init -q .
-printf 'int f(int x){int s=0;for(int i=0;i<x;i++)s+=i*i;return s;}\n' >src/hot.c
-printf '#include <stdio.h>\nint f(int);\nint main(void){printf("%%d\\n",f(100));return 0;}\n' >src/main.c
-build() {
-  llmcc -O2 -c src/hot.c -o hot.o
-  llmcc -O2 -c src/main.c -o main.o
-  llmcc hot.o main.o -o prog
-  assert_eq "$(./prog)" "328350" "program output"
-}
 
 # The tuning host.
 fresh_db a
-build
-info=$(llmcc show src/hot.c --json)
-key=$(json_get "$info" 'j["tu_key"]') cid=$(json_get "$info" 'j["compiler"]["id"]')
-host=$(json_get "$info" 'j["host"]') class=$(json_get "$info" 'j["hw_class"]')
+build_hot
+hot_tu_info
 insert_winner "$LLMCC_DIR/llmcc.db" "$key" src/hot.c "$cid" "$host" "$class"
-build
+build_hot
 cp hot.o "$WORK/tuned-hot.o"
 DB_A="$LLMCC_DIR"
 
@@ -71,7 +60,7 @@ for remote in "$HTTP" "$REDIS" "$FILE"; do
   assert_not_contains "$out" "hunter2" "pull output redacts the password"
   out=$(llmcc cache pull --remote "$remote" 2>&1)
   assert_contains "$out" "added 0, replaced 0, skipped 1, rejected 0" "second pull from store $n"
-  build
+  build_hot
   cmp "$WORK/tuned-hot.o" hot.o || fail "store $n: the pulled winner did not give the tuning host's object"
   assert_eq "$(stat_counter compile.tuned)" "1" "store $n: tuned compile"
   assert_eq "$(stat_counter remote.hit)" "2" "store $n: remote hits"
@@ -120,7 +109,7 @@ pull_fault() { # label remote counter
   out=$(llmcc cache pull --remote "$2" 2>&1) || fail "$1: pull failed the command: $out"
   assert_contains "$out" "warning" "$1 warns"
   assert_eq "$(stat_counter "$3")" "$((before + 1))" "$1 counted as $3"
-  build
+  build_hot
   echo "$out"
 }
 out=$(pull_fault "unreachable http" "http://127.0.0.1:1/llmcc" remote.error)

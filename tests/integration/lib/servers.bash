@@ -1,6 +1,8 @@
 # Real stores for the sharing tests, sourced after common.bash: nginx (WebDAV,
 # with the JSON directory index per-host pulls list), redis-server, and the
 # fault server. Each is stopped when the test ends and waited for until it answers.
+# Also what the sharing tests share without a server: insert_winner and the
+# two-file project (hot_project, build_hot, hot_tu_info).
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
