@@ -25,16 +25,7 @@ start_nginx "$WORK/nginx-ro" "$RO_PORT" "limit_except GET { deny all; }"
 REDIS_PORT=$(free_port)
 start_redis "$REDIS_PORT"
 
-hot_project "$WORK/a"
-cd "$WORK/a"
-
-# The tuning host.
-fresh_db a
-build_hot
-hot_tu_info
-insert_winner "$LLMCC_DIR/llmcc.db" "$key" src/hot.c "$cid" "$host" "$class"
-build_hot
-cp hot.o "$WORK/tuned-hot.o"
+tuning_host "$WORK/a"
 DB_A="$LLMCC_DIR"
 
 HTTP="http://teammate:hunter2@127.0.0.1:$HTTP_PORT/llmcc"

@@ -15,14 +15,7 @@ start_nginx "$WORK/nginx" "$PORT" "location ~ /\$ { deny all; }"
 LIST_PORT=$(free_port)
 start_nginx "$WORK/nginx-list" "$LIST_PORT" ""
 
-hot_project "$WORK/a"
-cd "$WORK/a"
-fresh_db a
-build_hot
-hot_tu_info
-insert_winner "$LLMCC_DIR/llmcc.db" "$key" src/hot.c "$cid" "$host" "$class"
-build_hot
-cp hot.o "$WORK/tuned-hot.o"
+tuning_host "$WORK/a"
 DB_A="$LLMCC_DIR"
 STORE="http://127.0.0.1:$PORT/llmcc"
 

@@ -90,3 +90,17 @@ hot_tu_info() {
   key=$(json_get "$info" 'j["tu_key"]') cid=$(json_get "$info" 'j["compiler"]["id"]')
   host=$(json_get "$info" 'j["host"]') class=$(json_get "$info" 'j["hw_class"]')
 }
+# tuning_host DIR: the tuning host of the sharing tests: hot_project in DIR
+# (the current directory afterwards), state directory "a", a planted winner for
+# hot.c, built; its tuned object is $WORK/tuned-hot.o and key, cid, host and
+# class are set.
+tuning_host() {
+  hot_project "$1"
+  cd "$1" || fail "cannot enter $1"
+  fresh_db a
+  build_hot
+  hot_tu_info
+  insert_winner "$LLMCC_DIR/llmcc.db" "$key" src/hot.c "$cid" "$host" "$class"
+  build_hot
+  cp hot.o "$WORK/tuned-hot.o"
+}
