@@ -14,7 +14,8 @@
 namespace llmcc::cli {
 
 void register_forget(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out) {
-  auto* cmd = app.add_subcommand("forget", "remove the tuned configs of a source or of a session (trials are kept)");
+  auto* cmd = app.add_subcommand("forget", "remove the tuned configs of a source or of a session, and the records of "
+                                           "winners tune --reconfirm dropped for them (trials are kept)");
   cmd->footer("Examples:\n  llmcc forget src/kernel.c          # the next build compiles kernel.c plainly\n"
               "  llmcc forget --all-from-session 3   # every winner session 3 stored");
   auto source = std::make_shared<std::string>();

@@ -175,7 +175,9 @@ void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                 "drop the others (docs/sharing.md)");
   cmd->add_flag("--no-claims", a->no_claims,
                 "do not claim TUs in the remote store (default: the claims setting; docs/sharing.md)");
-  cmd->add_flag("--resume", a->resume, "continue the last interrupted session of --build-dir");
+  cmd->add_flag("--resume", a->resume,
+                "continue the last interrupted session of --build-dir, or retry the TUs its last session skipped "
+                "because another host held them");
   cmd->add_flag("--dry-run", a->o.dry_run, "show the plan (binary, TUs, budget), run nothing");
   cmd->add_flag("--json", a->o.json, "print the summary as JSON");
   cmd->add_flag("-q,--quiet", a->o.quiet, "no progress output");
