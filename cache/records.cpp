@@ -11,7 +11,7 @@ int64_t now_unix() { return static_cast<int64_t>(std::time(nullptr)); }
 namespace {
 
 // The spellings are the database's (and --json's); keep them stable.
-constexpr EnumNames<Verdict, 12> kVerdictNames = {{
+constexpr EnumNames<Verdict, 13> kVerdictNames = {{
     {Verdict::Ok, "ok"},
     {Verdict::Identical, "identical"},
     {Verdict::CompileError, "compile_error"},
@@ -24,6 +24,7 @@ constexpr EnumNames<Verdict, 12> kVerdictNames = {{
     {Verdict::Interrupted, "interrupted"},
     {Verdict::NotConfirmed, "not_confirmed"},
     {Verdict::ProfileMismatch, "profile_mismatch"},
+    {Verdict::Unmeasurable, "unmeasurable"},
 }};
 
 constexpr EnumNames<SessionState, 5> kSessionStateNames = {{

@@ -32,6 +32,10 @@ enum class Verdict {
   // gcc refused the trained profile for this config (-Werror=coverage-mismatch:
   // its early-pass flags differ from the training build's)
   ProfileMismatch,
+  // The objective's tool could not run this program: callgrind (valgrind 3.19)
+  // does not decode AVX-512, which -march=native emits on such CPUs. Says
+  // nothing about the code, which runs natively.
+  Unmeasurable,
 };
 std::string_view to_string(Verdict v);
 std::optional<Verdict> verdict_from_string(std::string_view s);

@@ -168,7 +168,7 @@ void register_cache(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& ou
                    if (ea->filter.with_history) {
                      fmt::print("with the trial history: {} trial(s){}\n", collected->history_trials,
                                 collected->history_refused
-                                    ? fmt::format(" (left out {} the tuner refused before building them)",
+                                    ? fmt::format(" (left out {} the tuner refused or could not measure)",
                                                   collected->history_refused)
                                     : "");
                    }

@@ -37,7 +37,9 @@ void AbMeasure::set_reference(std::string output, OutputPolicy policy) {
 
 bool AbMeasure::accept(const RunSample& s, Verdict& verdict, std::string& detail) const {
   if (!s.ok) {
-    verdict = s.failure.find("timed out") != std::string::npos ? Verdict::Timeout : Verdict::Crash;
+    verdict = s.unmeasurable                                      ? Verdict::Unmeasurable
+              : s.failure.find("timed out") != std::string::npos ? Verdict::Timeout
+                                                                  : Verdict::Crash;
     detail = s.failure;
     return false;
   }
@@ -64,7 +66,7 @@ PairRuns AbMeasure::measure_pairs(const std::string& base, const std::string& ca
       RunSample s = run_with(is_base ? base : cand);
       if (is_base) {
         if (!s.ok) {
-          r.verdict = Verdict::BaselineFailed;
+          r.verdict = s.unmeasurable ? Verdict::Unmeasurable : Verdict::BaselineFailed;
           r.detail = s.failure;
           return r;
         }

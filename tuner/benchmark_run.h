@@ -38,6 +38,9 @@ struct RunSample {
   double wall_sec = 0;
   double cpu_sec = 0;
   std::map<std::string, double> per_benchmark; // gbench: name -> time
+  // The measuring tool, not the program, failed: callgrind could not decode
+  // the program's instructions (AVX-512). Set with ok == false.
+  bool unmeasurable = false;
 };
 
 // Runs the benchmark once. For Objective::Instructions the command runs under

@@ -166,7 +166,9 @@ public:
     if (pending.op >= 0) {
       m_bandit.observed(pending.op, success);
     }
-    if (is_failure(outcome.verdict)) {
+    if (outcome.verdict == Verdict::Unmeasurable) {
+      exclude_targets(point); // the measuring tool, not an option, failed
+    } else if (is_failure(outcome.verdict)) {
       penalise(point, pending.parent);
       m_failed.push_back(outcome.config);
     }
@@ -195,7 +197,8 @@ public:
   bool has_pending_seeds() const override {
     return std::any_of(m_seeds.begin(), m_seeds.end(), [&](const Proposal& p) {
       return !has_harmful_option(p.config, m_observed, m_failed) && m_seen.count(p.config.canonical()) == 0 &&
-             !(p.config.pipeline.empty() && known_program(m_space.to_point(p.config)));
+             !(p.config.pipeline.empty() && known_program(m_space.to_point(p.config))) &&
+             !excluded(m_space.to_point(p.config));
     });
   }
 
@@ -212,6 +215,9 @@ private:
       const bool plain = p.config.pipeline.empty() && p.config.pgo.empty();
       if (plain && known_program(point)) {
         continue; // e.g. -fno-math-errno once it proved inert here
+      }
+      if (excluded(point)) {
+        continue; // -march=native where callgrind cannot run its code
       }
       if (m_seen.insert(p.config.canonical()).second) {
         if (plain) {
@@ -580,13 +586,32 @@ private:
         continue;
       }
       TuneConfig c = m_space.to_config(*p);
-      if (c.empty() || m_seen.count(c.canonical()) != 0 || known_program(*p)) {
+      if (c.empty() || m_seen.count(c.canonical()) != 0 || known_program(*p) || excluded(*p)) {
         continue;
       }
       remember(*p);
       return std::make_pair(std::move(c), parent);
     }
     return std::nullopt;
+  }
+
+  // A target (-march=native) whose code the measuring tool could not run is
+  // never proposed again: weight 0, below any penalty's floor.
+  void exclude_targets(const Point& p) {
+    for (size_t d = 0; d < p.size() && d < m_weights.size(); ++d) {
+      if (p[d] > 0 && m_space.dims()[d].name == "-march") {
+        m_weights[d][static_cast<size_t>(p[d])] = 0;
+      }
+    }
+  }
+
+  bool excluded(const Point& p) const {
+    for (size_t d = 0; d < p.size() && d < m_weights.size(); ++d) {
+      if (p[d] > 0 && m_weights[d][static_cast<size_t>(p[d])] <= 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   void penalise(const Point& p, const std::optional<Point>& parent) {

@@ -16,6 +16,10 @@ bool is_repeat(Verdict verdict, const std::string& detail) {
   return verdict == Verdict::Identical || detail == kSameAsEarlier;
 }
 
+bool costs_no_trial(Verdict verdict, const std::string& detail) {
+  return is_repeat(verdict, detail) || verdict == Verdict::Unmeasurable;
+}
+
 namespace {
 
 double seconds_since(std::chrono::steady_clock::time_point started) {
@@ -32,6 +36,11 @@ Screened Screening::screen(const Proposal& p, int trial) {
   if (!violations.empty()) {
     r.outcome.verdict = Verdict::Rejected;
     r.outcome.detail = describe_violations(violations);
+    return r;
+  }
+  if (auto target = unmeasurable_target(p.config)) {
+    r.outcome.verdict = Verdict::Unmeasurable;
+    r.outcome.detail = fmt::format("not built: callgrind could not run {} code earlier in this session", *target);
     return r;
   }
   BuildResult b = m.driver->rebuild(m.compile, p.config);
@@ -72,11 +81,27 @@ Screened Screening::screen(const Proposal& p, int trial) {
   }
   r.outcome.code = r.object_hash;
   const Verdict v = r.outcome.verdict;
+  if (v == Verdict::Unmeasurable) {
+    for (const auto& o : p.config.options) {
+      if (o.rfind("-march=", 0) == 0) {
+        m_unmeasurable_targets.push_back(o);
+      }
+    }
+  }
   if (!r.object_hash.empty() && (v == Verdict::Ok || v == Verdict::Mismatch || v == Verdict::Crash ||
                                  v == Verdict::VerifyFailed)) {
     m_measured.emplace(r.object_hash, r.outcome);
   }
   return r;
+}
+
+std::optional<std::string> Screening::unmeasurable_target(const TuneConfig& c) const {
+  for (const auto& o : c.options) {
+    if (std::find(m_unmeasurable_targets.begin(), m_unmeasurable_targets.end(), o) != m_unmeasurable_targets.end()) {
+      return o;
+    }
+  }
+  return std::nullopt;
 }
 
 void Screening::measure(int trial, Screened& r) {

@@ -42,6 +42,10 @@ inline constexpr const char* kSameAsEarlier = "same object code as an earlier ca
 // program: its code was the baseline's or an earlier candidate's.
 bool is_repeat(Verdict verdict, const std::string& detail);
 
+// Whether a screened trial leaves the budget alone: a repeat, or a candidate
+// this host's measuring tool could not run (it says nothing about the code).
+bool costs_no_trial(Verdict verdict, const std::string& detail);
+
 struct Screened {
   TrialOutcome outcome;
   std::vector<double> samples; // the candidate's scores
@@ -61,8 +65,12 @@ public:
 
 private:
   void measure(int trial, Screened& r);
+  std::optional<std::string> unmeasurable_target(const TuneConfig& c) const;
   ScreeningSetup m;
   std::map<std::string, TrialOutcome> m_measured; // object hash -> outcome
+  // -march= values whose code callgrind could not run here: later candidates
+  // with them are not built (the code would differ, the tool would not).
+  std::vector<std::string> m_unmeasurable_targets;
 };
 
 } // namespace llmcc

@@ -395,6 +395,9 @@ void Session::measure_program(const std::vector<CapturedCommand>& tuned, const s
         m_summary.native_speedup = cmp.speedup;
         m_summary.native_low = cmp.low;
         m_summary.native_high = cmp.high;
+      } else if (vs.verdict == Verdict::Unmeasurable) {
+        m_summary.notes.push_back("not compared with the -O3 -march=native build of the program: callgrind cannot "
+                                  "run it on this CPU (valgrind decodes no AVX-512); --objective time compares them");
       } else {
         m_summary.notes.push_back(fmt::format("the -O3 -march=native build of the program did not run ({}: {})",
                                               to_string(vs.verdict), one_line(vs.detail, 200)));

@@ -385,7 +385,7 @@ PlanningContext TuTuning::planning_context() const {
 bool TuTuning::screen_all(Planner& planner, std::vector<TrialOutcome> history) {
   TrialCount count(m_budget);
   for (const auto& h : history) {
-    count.add(is_repeat(h.verdict, h.detail));
+    count.add(costs_no_trial(h.verdict, h.detail));
   }
   int proposed = static_cast<int>(history.size());
   m_res.trials = count.trials();
@@ -414,6 +414,7 @@ bool TuTuning::screen_all(Planner& planner, std::vector<TrialOutcome> history) {
   auto started = Clock::now();
 
   std::optional<Proposal> retry; // a profile_mismatch candidate with a profile trained for its flags
+  bool said_unmeasurable = false;
   while (!count.spent() && !tune_stop_requested() && !m_env.out_of_time()) {
     std::vector<Proposal> proposals;
     if (retry) {
@@ -434,8 +435,15 @@ bool TuTuning::screen_all(Planner& planner, std::vector<TrialOutcome> history) {
       return fail(*s.fatal);
     }
     const TrialOutcome& out = s.outcome;
-    if (count.add(is_repeat(out.verdict, out.detail))) {
+    if (count.add(costs_no_trial(out.verdict, out.detail))) {
       ++m_summary.trials;
+    }
+    if (out.verdict == Verdict::Unmeasurable && !said_unmeasurable) {
+      said_unmeasurable = true;
+      m_env.progress->line(fmt::format("[{}] callgrind cannot run the code of {} on this CPU (valgrind decodes no "
+                                       "AVX-512): such candidates cost no trial and are not kept; --objective "
+                                       "time measures them",
+                                       m_tu.source_rel, p.config.display()));
     }
     m_res.trials = count.trials();
     m_res.repeats = count.repeats();

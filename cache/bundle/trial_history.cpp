@@ -66,8 +66,10 @@ bool seconds_in(const nlohmann::json& row, const char* key, double* out) {
 } // namespace
 
 bool shares_trial_verdict(Verdict v) {
-  static constexpr Verdict kRefusedByTheTuner[] = {Verdict::Rejected};
-  for (Verdict refused : kRefusedByTheTuner) {
+  // Refused before building, or not measurable by this host's tool: neither
+  // says anything about the code on another host.
+  static constexpr Verdict kNothingOfTheCode[] = {Verdict::Rejected, Verdict::Unmeasurable};
+  for (Verdict refused : kNothingOfTheCode) {
     if (v == refused) {
       return false;
     }

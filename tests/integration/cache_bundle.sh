@@ -182,7 +182,7 @@ out=$(llmcc cache export -o "$WORK/plain.llmcc")
 assert_not_contains "$out" "trial history" "no history without --with-history"
 out=$(llmcc cache export --with-history -o "$WORK/history.llmcc")
 assert_contains "$out" "exported 1 winner(s) to $WORK/history.llmcc" "export --with-history"
-assert_contains "$out" "with the trial history: 3 trial(s) (left out 1 the tuner refused before building them)" \
+assert_contains "$out" "with the trial history: 3 trial(s) (left out 1 the tuner refused or could not measure)" \
   "export --with-history counts the winner's trials and leaves out the refused one"
 unpack() { # bundle -> its JSON on stdout
   python3 -c 'import sys; b=open(sys.argv[1],"rb").read(); sys.stdout.buffer.write(b[32:])' "$1" | zstd -dc

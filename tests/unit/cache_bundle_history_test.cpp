@@ -281,6 +281,7 @@ TEST(BundleHistory, ABundleWithoutHistoryReportsNone) {
 
 TEST(BundleHistory, TrialsTheTunerRefusedAreNeitherExportedNorImported) {
   EXPECT_FALSE(shares_trial_verdict(Verdict::Rejected));
+  EXPECT_FALSE(shares_trial_verdict(Verdict::Unmeasurable));
   for (Verdict v : {Verdict::Ok, Verdict::Identical, Verdict::CompileError, Verdict::Crash, Verdict::Timeout,
                     Verdict::Mismatch, Verdict::VerifyFailed, Verdict::BaselineFailed, Verdict::Interrupted,
                     Verdict::NotConfirmed, Verdict::ProfileMismatch}) {

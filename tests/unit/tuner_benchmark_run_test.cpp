@@ -183,3 +183,28 @@ TEST(RunBenchmark, InstructionsUnderCallgrind) {
   EXPECT_FALSE(s.ok);
   EXPECT_EQ(s.failure, "exit 1");
 }
+
+TEST(RunBenchmark, InstructionsOfCodeValgrindCannotDecodeAreUnmeasurable) {
+  // valgrind 3.19 dies on AVX-512 with VEX's "unhandled instruction bytes" and
+  // SIGILL; a stand-in valgrind does the same on any CPU.
+  TempDir dir;
+  const std::string fake = dir.path() + "/valgrind";
+  ASSERT_TRUE(fs::write_file_atomic(fake,
+                             "#!/bin/sh\n"
+                             "for a in \"$@\"; do case \"$a\" in --log-file=*) log=\"${a#--log-file=}\";; esac; done\n"
+                             "log=$(printf '%s' \"$log\" | sed \"s/%p/$$/\")\n"
+                             "echo 'vex amd64->IR: unhandled instruction bytes: 0x62 0xF2 0xFD 0x48' > \"$log\"\n"
+                             "kill -ILL $$\n")
+                  .ok());
+  std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
+  const char* old_path = std::getenv("PATH");
+  const std::string saved = old_path ? old_path : "";
+  ::setenv("PATH", (dir.path() + ":" + saved).c_str(), 1);
+  RunSample s = run_benchmark(spec_of({"/bin/true"}), Objective::Instructions);
+  ::setenv("PATH", saved.c_str(), 1);
+  EXPECT_FALSE(s.ok);
+  EXPECT_TRUE(s.unmeasurable);
+  EXPECT_EQ(s.failure, "killed by signal 4 (Illegal instruction): callgrind cannot run this program (valgrind does "
+                       "not decode some of its instructions, e.g. AVX-512 from -march=native); --objective time "
+                       "measures it");
+}

@@ -445,6 +445,37 @@ TEST(BuiltinPlanner, LearnsToAvoidOptionsThatFail) {
   EXPECT_LT(builtin * 2, random);
 }
 
+TEST(BuiltinPlanner, StopsProposingATargetItsMeasuringToolCannotRun) {
+  // callgrind cannot run -march=native code on an AVX-512 CPU: once one such
+  // candidate comes back unmeasurable, no seed or operator proposes
+  // -march=native again, and no other option is blamed for it.
+  for (auto family : {CompilerFamily::Gcc, CompilerFamily::Clang}) {
+    SyntheticObjective objective;
+    auto planner = make_builtin_planner();
+    PlanningContext ctx = make_context(family, 1);
+    planner->start(ctx, {});
+    size_t unmeasurable = 0;
+    size_t native_after = 0;
+    for (int i = 0; i < 60; ++i) {
+      auto props = planner->propose(1);
+      if (props.empty()) {
+        break;
+      }
+      const auto& c = props.front().config;
+      bool native = std::find(c.options.begin(), c.options.end(), "-march=native") != c.options.end();
+      TrialOutcome o = objective.evaluate(c);
+      if (native) {
+        native_after += unmeasurable;
+        unmeasurable = 1;
+        o = TrialOutcome{c, props.front().op, Verdict::Unmeasurable, "callgrind cannot run this program"};
+      }
+      planner->observe(o);
+    }
+    EXPECT_EQ(unmeasurable, 1u) << "the -march=native seed comes early";
+    EXPECT_EQ(native_after, 0u) << "-march=native proposed again after it was unmeasurable";
+  }
+}
+
 // The quality bar from the issue: the built-in planner must beat random search at
 // equal budget; here, reach random's 40-trial result in at most 20 trials.
 TEST(BuiltinPlanner, BeatsRandomSearchOnASyntheticObjective) {
