@@ -24,6 +24,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <unordered_set>
 
 namespace llmcc {
@@ -165,6 +166,9 @@ public:
 
     if (pending.op >= 0) {
       m_bandit.observed(pending.op, success);
+    }
+    if (outcome.verdict == Verdict::Ok || outcome.verdict == Verdict::Identical) {
+      note_measurable_targets(point);
     }
     if (outcome.verdict == Verdict::Unmeasurable) {
       exclude_targets(point); // the measuring tool, not an option, failed
@@ -596,11 +600,24 @@ private:
   }
 
   // A target (-march=native) whose code the measuring tool could not run is
-  // never proposed again: weight 0, below any penalty's floor.
+  // never proposed again (weight 0, below any penalty's floor), unless a
+  // config with it was measured: then only some of its configs emit what the
+  // tool cannot decode (AVX-512 for wider loops), the best may well carry it,
+  // and the ones that fail cost no trial.
   void exclude_targets(const Point& p) {
     for (size_t d = 0; d < p.size() && d < m_weights.size(); ++d) {
-      if (p[d] > 0 && m_space.dims()[d].name == "-march") {
+      if (p[d] > 0 && m_space.dims()[d].name == "-march" && !m_measurable_targets.count({d, p[d]})) {
         m_weights[d][static_cast<size_t>(p[d])] = 0;
+      }
+    }
+  }
+
+  void note_measurable_targets(const Point& p) {
+    for (size_t d = 0; d < p.size() && d < m_weights.size(); ++d) {
+      if (p[d] > 0 && m_space.dims()[d].name == "-march") {
+        m_measurable_targets.insert({d, p[d]});
+        double& w = m_weights[d][static_cast<size_t>(p[d])];
+        w = w <= 0 ? 1.0 : w;
       }
     }
   }
@@ -652,6 +669,7 @@ private:
   std::vector<std::vector<double>> m_weights;
   std::vector<std::vector<int>> m_cover; // tried configs that carried each value
   std::vector<std::vector<uint32_t>> m_inert; // per value: -O levels where it changed nothing
+  std::set<std::pair<size_t, int>> m_measurable_targets; // -march values some measured config carried
   std::vector<std::pair<Point, std::string>> m_codes; // measured configs and their code
   std::string m_anchor_code;                           // the baseline's, once a trial matched it
   std::vector<Point> m_tried;                          // every config proposed or observed

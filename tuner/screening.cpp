@@ -81,10 +81,12 @@ Screened Screening::screen(const Proposal& p, int trial) {
   }
   r.outcome.code = r.object_hash;
   const Verdict v = r.outcome.verdict;
-  if (v == Verdict::Unmeasurable) {
+  // Ok and Mismatch ran to the end under the measuring tool.
+  if (v == Verdict::Unmeasurable || v == Verdict::Ok || v == Verdict::Mismatch) {
+    auto& into = v == Verdict::Unmeasurable ? m_unmeasurable_targets : m_measurable_targets;
     for (const auto& o : p.config.options) {
       if (o.rfind("-march=", 0) == 0) {
-        m_unmeasurable_targets.push_back(o);
+        into.push_back(o);
       }
     }
   }
@@ -96,8 +98,11 @@ Screened Screening::screen(const Proposal& p, int trial) {
 }
 
 std::optional<std::string> Screening::unmeasurable_target(const TuneConfig& c) const {
+  auto has = [](const std::vector<std::string>& v, const std::string& o) {
+    return std::find(v.begin(), v.end(), o) != v.end();
+  };
   for (const auto& o : c.options) {
-    if (std::find(m_unmeasurable_targets.begin(), m_unmeasurable_targets.end(), o) != m_unmeasurable_targets.end()) {
+    if (has(m_unmeasurable_targets, o) && !has(m_measurable_targets, o)) {
       return o;
     }
   }

@@ -68,9 +68,11 @@ private:
   std::optional<std::string> unmeasurable_target(const TuneConfig& c) const;
   ScreeningSetup m;
   std::map<std::string, TrialOutcome> m_measured; // object hash -> outcome
-  // -march= values whose code callgrind could not run here: later candidates
-  // with them are not built (the code would differ, the tool would not).
+  // -march= values whose code callgrind could not run here, and none of whose
+  // configs it did run: later candidates with them are not built. One that
+  // ran once (-O3 -march=native without AVX-512 loops) keeps being built.
   std::vector<std::string> m_unmeasurable_targets;
+  std::vector<std::string> m_measurable_targets;
 };
 
 } // namespace llmcc

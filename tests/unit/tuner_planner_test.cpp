@@ -476,6 +476,39 @@ TEST(BuiltinPlanner, StopsProposingATargetItsMeasuringToolCannotRun) {
   }
 }
 
+TEST(BuiltinPlanner, KeepsATargetSomeOfWhoseConfigsWereMeasured) {
+  // -O3 -march=native ran under callgrind and is the best; a wider config with
+  // it did not (its loops became AVX-512). -march=native stays in the search:
+  // the best's mutations keep it.
+  for (auto family : {CompilerFamily::Gcc, CompilerFamily::Clang}) {
+    SyntheticObjective objective;
+    auto planner = make_builtin_planner();
+    planner->start(make_context(family, 1), {});
+    bool unmeasurable_seen = false;
+    size_t native_after = 0;
+    for (int i = 0; i < 40; ++i) {
+      auto props = planner->propose(1);
+      if (props.empty()) {
+        break;
+      }
+      const auto& c = props.front().config;
+      bool native = std::find(c.options.begin(), c.options.end(), "-march=native") != c.options.end();
+      TrialOutcome o = objective.evaluate(c);
+      if (native && c.options.size() == 1 && c.opt_level == "-O3") {
+        o.verdict = Verdict::Ok;
+        o.speedup = o.speedup_low = o.speedup_high = 1.5; // measured, and the best
+      } else if (native) {
+        native_after += unmeasurable_seen ? 1 : 0;
+        unmeasurable_seen = true;
+        o = TrialOutcome{c, props.front().op, Verdict::Unmeasurable, "callgrind cannot run this program"};
+      }
+      planner->observe(o);
+    }
+    EXPECT_TRUE(unmeasurable_seen);
+    EXPECT_GT(native_after, 0u) << "-march=native left the search although a config with it was measured";
+  }
+}
+
 // The quality bar from the issue: the built-in planner must beat random search at
 // equal budget; here, reach random's 40-trial result in at most 20 trials.
 TEST(BuiltinPlanner, BeatsRandomSearchOnASyntheticObjective) {
