@@ -55,6 +55,20 @@ Status drop_uninstalled(Store& store, const GcOptions& o, GcReport& r) {
     }
     r.dropped_winners.push_back(w);
   }
+  auto records = store.rejections();
+  if (!records) {
+    return Error{records.error()};
+  }
+  for (const auto& rec : *records) {
+    auto it = installed.find(rec.compiler_id);
+    if (it == installed.end() || it->second) {
+      continue;
+    }
+    if (Status s = store.delete_rejection(rec); !s) {
+      return s;
+    }
+    r.dropped_rejections.push_back(rec);
+  }
   return {};
 }
 
@@ -119,7 +133,8 @@ Expected<GcReport> collect_garbage(Store& store, const GcOptions& options) {
     return Error{s.message()};
   }
   const bool dropped = r.by_age.sessions + r.by_age.trials + r.by_age.llm_replies + r.by_size.sessions +
-                           r.by_size.trials + r.by_size.llm_replies + static_cast<int64_t>(r.dropped_winners.size()) >
+                           r.by_size.trials + r.by_size.llm_replies + static_cast<int64_t>(r.dropped_winners.size()) +
+                           static_cast<int64_t>(r.dropped_rejections.size()) >
                        0;
   if (!options.dry_run && dropped) {
     if (Status v = store.vacuum(); !v) {
