@@ -147,10 +147,11 @@ int main(int argc, char** argv) {
     bool found = false;
     if ((*store)->has_winner_for_source(w.compiler_id, base).value_or(false) &&
         (*store)->has_candidate_winner(w.compiler_id, w.host_fp, w.hw_class, base).value_or(false)) {
-      auto exact = (*store)->find_winner_exact(w.tu_key, w.compiler_id, w.host_fp);
+      // As wrapper/config_lookup.cpp does it: the config only.
+      auto exact = (*store)->winner_config_exact(w.tu_key, w.compiler_id, w.host_fp);
       found = exact && *exact;
       if (!found) {
-        auto nearest = (*store)->find_winner_nearest(w.source_rel, w.compiler_id, w.hw_class);
+        auto nearest = (*store)->winner_config_nearest(w.source_rel, w.compiler_id, w.hw_class);
         found = nearest && *nearest;
       }
     }

@@ -16,9 +16,9 @@ db="$LLMCC_DIR/llmcc.db" tdb="$LLMCC_DIR/llmcc.tuning.db"
 [[ -f $db && -f $tdb ]] || fail "the first compile did not create both files: $(ls "$LLMCC_DIR")"
 # The compile path's file holds only what a compile reads.
 assert_eq "$(command sqlite3 "$db" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type='table' ORDER BY name)")" \
-  "commands compilers configs meta stats tus winners" "tables of llmcc.db"
+  "commands compilers configs stats winners" "tables of llmcc.db"
 assert_eq "$(command sqlite3 "$tdb" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type='table' ORDER BY name)")" \
-  "hosts llm_cache native_targets profiles rejections sessions trials" "tables of llmcc.tuning.db"
+  "hosts llm_cache meta native_targets profiles rejections sessions trials tus" "tables of llmcc.tuning.db"
 
 info=$(llmcc show a.c --json)
 cid=$(json_get "$info" 'j["compiler"]["id"]')
