@@ -37,13 +37,16 @@ Status drop_uninstalled(Store& store, const GcOptions& o, GcReport& r) {
   for (const auto& c : *compilers) {
     installed[c.id] = installed[c.id] || check(c);
   }
+  auto gone = [&](const std::string& compiler_id) {
+    auto it = installed.find(compiler_id);
+    return it != installed.end() && !it->second;
+  };
   auto winners = store.winners();
   if (!winners) {
     return Error{winners.error()};
   }
   for (const auto& w : *winners) {
-    auto it = installed.find(w.compiler_id);
-    if (it == installed.end() || it->second) {
+    if (!gone(w.compiler_id)) {
       continue;
     }
     if (w.origin == "remote") {
@@ -60,8 +63,7 @@ Status drop_uninstalled(Store& store, const GcOptions& o, GcReport& r) {
     return Error{records.error()};
   }
   for (const auto& rec : *records) {
-    auto it = installed.find(rec.compiler_id);
-    if (it == installed.end() || it->second) {
+    if (!gone(rec.compiler_id)) {
       continue;
     }
     if (Status s = store.delete_rejection(rec); !s) {

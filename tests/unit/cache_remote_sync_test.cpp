@@ -4,6 +4,7 @@
 #include "cache/remote/host_index.h"
 #include "cache/remote/remote_store.h"
 #include "cache/remote/sync.h"
+#include "tests/support/bundle_winners.h"
 #include "tests/support/file_store.h"
 #include "tests/support/temp_dir.h"
 #include "util/fs.h"
@@ -146,45 +147,16 @@ TEST(CircuitBreaker, GarbageFileIsAClosedBreaker) {
 namespace {
 
 const std::string kPushClass = "x86_64/GenuineIntel/x86-64-v3";
-const std::string kPushCompiler(32, 'c');
 const std::string kStoreId = "00ff00ff00ff00ff";
 
+// src/<digit>.c's winner with `opt`, as host abc123 of kPushClass holds it.
 WinnerRecord pushed_winner(char key_digit, const std::string& opt) {
-  WinnerRecord w;
-  w.tu_key = std::string(32, key_digit);
-  w.source_rel = fmt::format("src/{}.c", key_digit);
-  w.source_base = fmt::format("{}.c", key_digit);
-  w.compiler_id = kPushCompiler;
-  w.host_fp = "abc123";
-  w.hw_class = kPushClass;
+  WinnerRecord w = llmcc::testing::bundle_winner(fmt::format("src/{}.c", key_digit), key_digit, 1.1);
   w.config.opt_level = opt;
-  w.speedup = 1.2;
-  w.speedup_low = 1.1;
-  w.speedup_high = 1.3;
-  w.baseline = 2.0;
-  w.best = 1.6;
-  w.trials = 12;
-  w.created = 1000;
   return w;
 }
 
-Bundle local_bundle(const std::vector<WinnerRecord>& winners) {
-  Bundle b;
-  b.provenance = {"abc123", kPushClass, "0.1.0", 1000};
-  CompilerIdentity c;
-  c.id = kPushCompiler;
-  c.path = "/usr/bin/gcc-12";
-  c.family = CompilerFamily::Gcc;
-  c.version = "12.2.0";
-  c.target = "x86_64-linux-gnu";
-  c.binary_hash = "00";
-  c.version_text = "gcc (Debian 12.2.0-14) 12.2.0";
-  b.compilers.push_back(c);
-  for (const auto& w : winners) {
-    b.winners.push_back(winner_entry(w));
-  }
-  return b;
-}
+Bundle local_bundle(const std::vector<WinnerRecord>& winners) { return llmcc::testing::bundle_of(winners); }
 
 // "<source> <opt>" per winner of the entry at `key`, and its compilers' count.
 std::vector<std::string> stored(RemoteStore& store, const std::string& key) {
