@@ -4,12 +4,28 @@
 // the pre-checks, the exact lookup and the nearest fallback. Prints JSON.
 //
 //   build/bench/lookup_bench --winners 1000000 --lookups 2000 --dir /tmp/lb
+//
+// --reuse keeps a database an earlier run filled in --dir (same --winners), so
+// two builds can be timed in turns on one fill each. Under callgrind with
+// --instr-atstart=no, only the first two lookups are counted, each dumped on
+// its own: lookup 0 is a hit, lookup 1 a miss, each with its open, the first
+// SQLite use of the process as in a compile (docs/benchmarks.md §9):
+//
+//   valgrind --tool=callgrind --instr-atstart=no build/bench/lookup_bench --reuse --lookups 2 --dir /tmp/lb
 #include "cache/local/schema.h"
 #include "cache/local/store.h"
 #include "util/fs.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#else
+#define CALLGRIND_START_INSTRUMENTATION
+#define CALLGRIND_STOP_INSTRUMENTATION
+#define CALLGRIND_ZERO_STATS
+#define CALLGRIND_DUMP_STATS_AT(label)
+#endif
 
 #include <algorithm>
 #include <chrono>
@@ -58,8 +74,16 @@ int64_t disk_bytes(const std::string& path) {
 int main(int argc, char** argv) {
   int64_t n = 1'000'000, lookups = 2000;
   std::string dir = "/tmp/llmcc-lookup-bench";
-  for (int i = 1; i + 1 < argc; i += 2) {
+  bool reuse = false;
+  for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
+    if (a == "--reuse") {
+      reuse = true;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      break;
+    }
     if (a == "--winners") {
       n = std::atoll(argv[i + 1]);
     } else if (a == "--lookups") {
@@ -67,11 +91,15 @@ int main(int argc, char** argv) {
     } else if (a == "--dir") {
       dir = argv[i + 1];
     }
+    ++i;
   }
   const std::string path = dir + "/llmcc.db";
-  std::filesystem::remove_all(dir);
+  reuse = reuse && std::filesystem::exists(path);
+  if (!reuse) {
+    std::filesystem::remove_all(dir);
+  }
   double fill_sec = 0;
-  {
+  if (!reuse) {
     auto store = Store::open(path);
     if (!store) {
       fmt::print(stderr, "{}\n", store.error().message);
@@ -95,7 +123,7 @@ int main(int argc, char** argv) {
     }
     fill_sec = std::chrono::duration<double>(Clock::now() - t0).count();
   }
-  {
+  if (!reuse) {
     auto store = Store::open(path); // a checkpoint on close leaves the WAL empty, as after a tune
   }
   std::mt19937_64 rng(1);
@@ -105,6 +133,10 @@ int main(int argc, char** argv) {
     const int64_t i = static_cast<int64_t>(rng() % static_cast<uint64_t>(n));
     WinnerRecord w = winner(i);
     const std::string base = hit ? w.source_base : fmt::format("absent{}.c", i);
+    if (k < 2) {
+      CALLGRIND_START_INSTRUMENTATION;
+      CALLGRIND_ZERO_STATS;
+    }
     auto t0 = Clock::now();
     auto store = Store::open(path, Database::Mode::ReadWrite, Store::kCompileBusyTimeoutMs);
     if (!store) {
@@ -115,14 +147,19 @@ int main(int argc, char** argv) {
     bool found = false;
     if ((*store)->has_winner_for_source(w.compiler_id, base).value_or(false) &&
         (*store)->has_candidate_winner(w.compiler_id, w.host_fp, w.hw_class, base).value_or(false)) {
-      auto exact = (*store)->find_winner_exact(w.tu_key, w.compiler_id, w.host_fp);
+      // As wrapper/config_lookup.cpp does it: the config only.
+      auto exact = (*store)->winner_config_exact(w.tu_key, w.compiler_id, w.host_fp);
       found = exact && *exact;
       if (!found) {
-        auto nearest = (*store)->find_winner_nearest(w.source_rel, w.compiler_id, w.hw_class);
+        auto nearest = (*store)->winner_config_nearest(w.source_rel, w.compiler_id, w.hw_class);
         found = nearest && *nearest;
       }
     }
     auto t2 = Clock::now();
+    if (k < 2) {
+      CALLGRIND_DUMP_STATS_AT(hit ? "hit: open + queries" : "miss: open + queries");
+      CALLGRIND_STOP_INSTRUMENTATION;
+    }
     double ms = std::chrono::duration<double, std::milli>(t2 - t0).count();
     (hit ? hit_query_ms : miss_query_ms).push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
     if (found != hit) {
@@ -133,6 +170,7 @@ int main(int argc, char** argv) {
   }
   nlohmann::json j = {
       {"winners", n},
+      {"reused", reuse},
       {"fill_sec", fill_sec},
       {"db_bytes", disk_bytes(path)},
       {"tuning_db_bytes", disk_bytes(tuning_db_path(path))},

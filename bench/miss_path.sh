@@ -5,7 +5,7 @@
 # the real compiler). Prints the two counts and the state directory's files.
 # usage: bench/miss_path.sh BINDIR   (REMOTE=URL also configures a remote store)
 set -e
-bin=$1
+bin=$(cd "$1" && pwd) # absolute: the script changes directory
 d=$(mktemp -d /tmp/llmcc-miss.XXXX)
 cd "$d"
 export LLMCC_DIR=$d/state LLMCC_CC=gcc

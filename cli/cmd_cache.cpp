@@ -115,7 +115,12 @@ void print_outcome(const StoreOutcome& o, bool pull) {
     print_report(*o.merged, false);
     return;
   }
-  fmt::print("{}: {}\n", o.store, o.message.empty() ? fmt::format("pushed, {} winner(s) stored", o.winners) : o.message);
+  std::string withdrawn;
+  if (o.withdrawn > 0) {
+    withdrawn = fmt::format("; {} dropped winner{} withdrawn", o.withdrawn, o.withdrawn == 1 ? "" : "s");
+  }
+  fmt::print("{}: {}{}\n", o.store,
+             o.message.empty() ? fmt::format("pushed, {} winner(s) stored", o.winners) : o.message, withdrawn);
 }
 
 void count(Store& store, const std::vector<StoreOutcome>& outcomes, bool pull) {
@@ -239,7 +244,16 @@ void register_cache(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& ou
                    if (!collected) {
                      return fail(collected.error().message);
                    }
-                   if (collected->bundle.winners.empty()) {
+                   // What --reconfirm dropped here is withdrawn from this host's entries.
+                   auto dropped = store->rejections();
+                   if (!dropped) {
+                     return fail(fmt::format("cannot read the winners tune --reconfirm dropped here: {}",
+                                             dropped.error().message));
+                   }
+                   std::erase_if(*dropped, [&](const LocalRejection& r) {
+                     return !pa->hw_class.empty() && r.hw_class != pa->hw_class;
+                   });
+                   if (collected->bundle.winners.empty() && dropped->empty()) {
                      fmt::print("no winners to push\n");
                      return 0;
                    }
@@ -270,7 +284,8 @@ void register_cache(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& ou
                      if (!remote) {
                        return fail(remote.error().message);
                      }
-                     for (auto& o : push_to_store(**remote, collected->bundle, *store_id, team_key_from_env())) {
+                     for (auto& o :
+                          push_to_store(**remote, collected->bundle, *dropped, *store_id, team_key_from_env())) {
                        print_outcome(o, false);
                        failed += o.failure != RemoteFailure::None ? 1 : 0;
                        breaker.record(o.store, o.failure, true, now_unix());

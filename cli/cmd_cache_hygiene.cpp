@@ -150,6 +150,12 @@ int run_gc(Store& store, const GcArgs& a) {
   for (const auto& w : r->dropped_winners) {
     fmt::print("{}\n", winner_line(store, w));
   }
+  fmt::print("compilers no longer installed: {} {} record(s) of winners tune --reconfirm dropped here\n", verb,
+             r->dropped_rejections.size());
+  for (const auto& rec : r->dropped_rejections) {
+    fmt::print("  {}  {}  {}  {} on {}\n", rec.source_rel, compiler_text(store, rec.compiler_id), rec.hw_class,
+               rec.config.display(), rec.objective);
+  }
   if (!r->kept_pulled.empty()) {
     fmt::print("kept {} winner(s) of compilers no longer installed: pulled from a remote store, which still serves "
                "them (llmcc forget drops one here; delete it from the store to drop it for everyone)\n",
@@ -254,7 +260,8 @@ void register_cache_hygiene(CLI::App& cache, ToolContext& ctx, std::vector<Subco
 
   auto* gc = cache.add_subcommand("gc", "drop old trial history and winners of compilers no longer installed");
   gc->footer("Trial history older than --max-age goes first, then winners whose compiler binary is gone\n"
-             "(pulled winners are listed, not dropped), then the oldest sessions and LLM replies until the\n"
+             "(pulled winners are listed, not dropped) with the records of winners tune --reconfirm dropped\n"
+             "for it, then the oldest sessions and LLM replies until the\n"
              "pages in use fit --max-size. Winners are never dropped for size.");
   auto ga = std::make_shared<GcArgs>();
   gc->add_option("--max-size", ga->max_size, "keep the pages in use under this size (bytes, or 100M, 1G)");

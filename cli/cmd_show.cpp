@@ -47,7 +47,7 @@ void register_show(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
                      return 1;
                    }
                    tu.compiler = *id;
-                   Resolution r = resolve_config(store, ctx.config(), tu, /*always_compute_key=*/true);
+                   Resolution r = resolve_config(store, ctx.config(), tu, /*for_show=*/true);
                    (void)admit_config(r, tu, safety_policy(ctx.config())); // exactly as the compile does
                    if (tu.host.arch.empty()) {
                      tu.host = hw::detect_host(); // a tuning trial's override skips the lookup

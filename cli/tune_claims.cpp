@@ -8,7 +8,7 @@
 
 #include <ctime>
 
-#include "cache/remote/claim_board.h"
+#include "cache/remote/claim_keeper.h"
 #include "cache/remote/remote_store.h"
 #include "cli/sharing_host.h"
 #include "util/log.h"
@@ -27,67 +27,55 @@ std::string utc_time(int64_t unix_ms) {
   return buf;
 }
 
-// Host claims through the first writable remote store (cache/remote/claim_board.h).
-// A store that fails is warned about once and tuning goes on unclaimed.
+// Host claims through the first writable remote store, kept alive during
+// trials by a ClaimKeeper (cache/remote/claim_keeper.h). A store that fails is
+// warned about once and tuning goes on unclaimed.
 class RemoteTuClaims : public TuClaims {
 public:
-  RemoteTuClaims(std::unique_ptr<RemoteStore> store, const BundleProvenance& host, int64_t ttl_ms)
-      : m_store(std::move(store)) {
-    char name[256] = {};
-    std::string host_name = ::gethostname(name, sizeof name - 1) == 0 ? name : host.host_fp;
-    m_board.emplace(*m_store, host.hw_class, make_claim_owner(host.host_fp), host_name + " (" + host.host_fp + ")",
-                    ttl_ms);
-  }
-  ~RemoteTuClaims() override {
-    if (m_board) {
-      m_board->release_all();
-    }
-  }
+  explicit RemoteTuClaims(std::unique_ptr<ClaimKeeper> keeper) : m_keeper(std::move(keeper)) {}
 
   std::optional<std::string> claim(const std::string& tu_key) override {
-    if (!m_board) {
+    if (!m_keeper) {
       return std::nullopt;
     }
-    ClaimOutcome o = m_board->claim(tu_key);
+    ClaimOutcome o = m_keeper->claim(tu_key);
     if (o.state == ClaimState::HeldElsewhere) {
       return fmt::format("claimed by host {} until {}, skipping", o.holder.host.empty() ? "?" : o.holder.host,
                          utc_time(o.holder.expires_ms));
     }
     if (o.state == ClaimState::Unavailable) {
       log::warn("host claims unavailable ({}); tuning without claims", o.message);
-      m_board.reset();
+      m_keeper.reset();
     }
     return std::nullopt;
   }
 
-  std::optional<std::string> renew(const std::string& tu_key) override {
-    if (!m_board) {
+  std::optional<std::string> lost(const std::string& tu_key) override {
+    if (!m_keeper) {
       return std::nullopt;
     }
-    RenewOutcome o = m_board->renew(tu_key);
+    RenewOutcome o = m_keeper->news(tu_key);
     if (o.state == RenewState::Lost) {
       return fmt::format("claim lost: it expired and host {} holds it until {}; finishing this TU anyway",
                          o.holder.host.empty() ? "?" : o.holder.host, utc_time(o.holder.expires_ms));
     }
-    if (o.state == RenewState::Unavailable && !m_renew_warned) {
-      m_renew_warned = true;
+    if (o.state == RenewState::Unavailable) {
+      // The keeper reports its first failure only: a dead store is one warning.
       log::warn("could not renew a host claim ({}); tuning goes on", o.message);
     }
     return std::nullopt;
   }
 
   void release(const std::string& tu_key) override {
-    if (m_board) {
-      if (RemoteReply r = m_board->release(tu_key); !r.ok()) {
+    if (m_keeper) {
+      if (RemoteReply r = m_keeper->release(tu_key); !r.ok()) {
         log::warn("could not release a host claim ({}); it expires by itself", r.message);
       }
     }
   }
 
 private:
-  std::unique_ptr<RemoteStore> m_store;
-  std::optional<ClaimBoard> m_board;
-  bool m_renew_warned = false; // a dead store is one warning, however many renewals fail
+  std::unique_ptr<ClaimKeeper> m_keeper; // its destructor releases what is still held
 };
 
 } // namespace
@@ -121,12 +109,22 @@ std::unique_ptr<TuClaims> open_claims(const Config& config, bool no_claims) {
   } catch (const std::exception&) {
     log::warn("claim_ttl '{}' is not a number of seconds: using 3600", config.str("claim_ttl"));
   }
-  auto store = open_remote_store(*writable);
-  if (!store) {
-    log::warn("host claims unavailable ({}); tuning without claims", store.error().message);
-    return nullptr;
+  // Two connections: the session's, and the renewer thread's own.
+  std::unique_ptr<RemoteStore> stores[2];
+  for (auto& s : stores) {
+    auto opened = open_remote_store(*writable);
+    if (!opened) {
+      log::warn("host claims unavailable ({}); tuning without claims", opened.error().message);
+      return nullptr;
+    }
+    s = std::move(*opened);
   }
-  return std::make_unique<RemoteTuClaims>(std::move(*store), this_host(), ttl_sec * 1000);
+  const BundleProvenance host = this_host();
+  char name[256] = {};
+  std::string host_name = ::gethostname(name, sizeof name - 1) == 0 ? name : host.host_fp;
+  return std::make_unique<RemoteTuClaims>(std::make_unique<ClaimKeeper>(
+      std::move(stores[0]), std::move(stores[1]), host.hw_class, make_claim_owner(host.host_fp),
+      host_name + " (" + host.host_fp + ")", ttl_sec * 1000));
 }
 
 } // namespace llmcc::cli

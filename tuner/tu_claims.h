@@ -15,11 +15,12 @@ public:
   // nullopt: tune it (claimed, or claims are unavailable); else the reason to
   // skip it, e.g. "claimed by host H until T, skipping".
   virtual std::optional<std::string> claim(const std::string& tu_key) = 0;
-  // Called at trial boundaries while `tu_key` is tuned, so a TU that takes
-  // longer than the claim's expiry keeps it. nullopt, or a line to print when
-  // the claim was lost to another host; the TU is finished either way (each
-  // host pushes under its own key, so no winner is lost).
-  virtual std::optional<std::string> renew(const std::string& tu_key) = 0;
+  // Called at trial boundaries while `tu_key` is tuned. The implementation
+  // keeps the claim alive meanwhile, during trials too (cli/tune_claims.cpp);
+  // this asks what became of it: nullopt, or a line to print when the claim
+  // was lost to another host. The TU is finished either way (each host pushes
+  // under its own key, so no winner is lost).
+  virtual std::optional<std::string> lost(const std::string& tu_key) = 0;
   // The TU is done (tuned, failed or interrupted).
   virtual void release(const std::string& tu_key) = 0;
 };

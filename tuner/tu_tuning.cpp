@@ -74,8 +74,8 @@ private:
     return false;
   }
   bool compute_key();
-  // At a trial boundary: the host claim on this TU is extended when due; a
-  // claim lost to another host is said once and the TU is finished anyway.
+  // At a trial boundary: a host claim on this TU lost to another host (its
+  // keeper renews it meanwhile) is said once, and the TU is finished anyway.
   void keep_claim();
   bool measure_baseline();
   TrainingSetup training_setup() const;
@@ -121,7 +121,7 @@ private:
 
 void TuTuning::keep_claim() {
   if (m_env.claims) {
-    if (std::optional<std::string> lost = m_env.claims->renew(m_tu.tu_key)) {
+    if (std::optional<std::string> lost = m_env.claims->lost(m_tu.tu_key)) {
       m_env.progress->line(fmt::format("[{}] {}", m_tu.source_rel, *lost));
     }
   }

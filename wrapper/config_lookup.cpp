@@ -31,9 +31,26 @@ void found(Resolution& r, TuneConfig config, Resolution::How how) {
   r.how = how;
 }
 
+// One lookup's answer: the config, and for `llmcc show` the whole winner.
+struct Lookup {
+  std::optional<TuneConfig> config;
+  std::optional<WinnerRecord> winner;
+};
+
+Lookup lookup_of(Expected<std::optional<WinnerRecord>> winner) {
+  if (!winner || !*winner) {
+    return {};
+  }
+  return {(*winner)->config, std::move(*winner)};
+}
+
+Lookup lookup_of(Expected<std::optional<TuneConfig>> config) {
+  return config ? Lookup{std::move(*config), std::nullopt} : Lookup{};
+}
+
 } // namespace
 
-Resolution resolve_config(Store* store, const Config& config, TuContext& tu, bool always_compute_key) {
+Resolution resolve_config(Store* store, const Config& config, TuContext& tu, bool for_show) {
   using How = Resolution::How;
   Resolution r;
   std::string trial_error;
@@ -62,7 +79,7 @@ Resolution resolve_config(Store* store, const Config& config, TuContext& tu, boo
     return r;
   }
   // CPUID and sysfs cost a fraction of a millisecond: only when a winner might apply.
-  if ((*any || always_compute_key) && tu.host.arch.empty()) {
+  if ((*any || for_show) && tu.host.arch.empty()) {
     tu.host = hw::detect_host();
   }
   auto candidate = *any ? store->has_candidate_winner(tu.compiler.id, tu.host.fingerprint(), tu.host.hw_class(),
@@ -72,7 +89,7 @@ Resolution resolve_config(Store* store, const Config& config, TuContext& tu, boo
     r.notes.push_back("lookup failed: " + candidate.error().message);
     return r;
   }
-  if (!*candidate && !always_compute_key) {
+  if (!*candidate && !for_show) {
     r.notes.push_back(fmt::format("no winner for a source named {} with this compiler ({}) and hardware",
                                   source_base, tu.compiler.id));
     return r;
@@ -83,11 +100,12 @@ Resolution resolve_config(Store* store, const Config& config, TuContext& tu, boo
     return r;
   }
   r.tu_key = *key;
-  auto exact = store->find_winner_exact(*key, tu.compiler.id, tu.host.fingerprint());
-  if (exact && *exact) {
-    r.winner = **exact;
+  Lookup exact = for_show ? lookup_of(store->find_winner_exact(*key, tu.compiler.id, tu.host.fingerprint()))
+                          : lookup_of(store->winner_config_exact(*key, tu.compiler.id, tu.host.fingerprint()));
+  if (exact.config) {
+    r.winner = std::move(exact.winner);
     r.notes.push_back(fmt::format("exact match: key {} on host {}", key->substr(0, 12), tu.host.fingerprint()));
-    found(r, (*exact)->config, How::Exact);
+    found(r, std::move(*exact.config), How::Exact);
     return r;
   }
   r.notes.push_back(fmt::format("no exact winner for key {}", key->substr(0, 12)));
@@ -95,12 +113,13 @@ Resolution resolve_config(Store* store, const Config& config, TuContext& tu, boo
     r.notes.push_back("lookup = exact: no fallback");
     return r;
   }
-  auto nearest = store->find_winner_nearest(tu.source_rel, tu.compiler.id, tu.host.hw_class());
-  if (nearest && *nearest) {
-    r.winner = **nearest;
+  Lookup nearest = for_show ? lookup_of(store->find_winner_nearest(tu.source_rel, tu.compiler.id, tu.host.hw_class()))
+                            : lookup_of(store->winner_config_nearest(tu.source_rel, tu.compiler.id, tu.host.hw_class()));
+  if (nearest.config) {
+    r.winner = std::move(nearest.winner);
     r.notes.push_back(fmt::format("nearest match: same source {} , compiler and hardware class {}",
                                   tu.source_rel, tu.host.hw_class()));
-    found(r, (*nearest)->config, How::Nearest);
+    found(r, std::move(*nearest.config), How::Nearest);
     return r;
   }
   r.notes.push_back(fmt::format("no winner for {} with this compiler and hardware class", tu.source_rel));

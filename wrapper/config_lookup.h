@@ -37,7 +37,9 @@ std::string_view to_string(Resolution::How how);
 
 // Cheap when nothing can match: one indexed query, no hardware detection, no
 // preprocessing. `store` may be null (no database: no lookup). Detects the host
-// into `tu.host` only when a winner for this source name exists.
-Resolution resolve_config(Store* store, const Config& config, TuContext& tu, bool always_compute_key = false);
+// into `tu.host` only when a winner for this source name exists. A compile
+// reads only the winner's config; `for_show` (llmcc show) also computes the TU
+// key when no winner can apply and reads the whole winner into `winner`.
+Resolution resolve_config(Store* store, const Config& config, TuContext& tu, bool for_show = false);
 
 } // namespace llmcc

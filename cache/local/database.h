@@ -140,11 +140,15 @@ public:
   int last_error_code() const;
   const std::string& path() const { return m_path; }
   sqlite3* raw() { return m_db; }
+  // The file's schema version (PRAGMA user_version) as open() read it: the
+  // compile path needs no second read when it is current.
+  int version_at_open() const { return m_version_at_open; }
 
 private:
   Database(sqlite3* db, std::string path) : m_db(db), m_path(std::move(path)) {}
   sqlite3* m_db;
   std::string m_path;
+  int m_version_at_open = 0;
 };
 
 template <typename... Args>

@@ -37,13 +37,16 @@ Status drop_uninstalled(Store& store, const GcOptions& o, GcReport& r) {
   for (const auto& c : *compilers) {
     installed[c.id] = installed[c.id] || check(c);
   }
+  auto gone = [&](const std::string& compiler_id) {
+    auto it = installed.find(compiler_id);
+    return it != installed.end() && !it->second;
+  };
   auto winners = store.winners();
   if (!winners) {
     return Error{winners.error()};
   }
   for (const auto& w : *winners) {
-    auto it = installed.find(w.compiler_id);
-    if (it == installed.end() || it->second) {
+    if (!gone(w.compiler_id)) {
       continue;
     }
     if (w.origin == "remote") {
@@ -54,6 +57,19 @@ Status drop_uninstalled(Store& store, const GcOptions& o, GcReport& r) {
       return s;
     }
     r.dropped_winners.push_back(w);
+  }
+  auto records = store.rejections();
+  if (!records) {
+    return Error{records.error()};
+  }
+  for (const auto& rec : *records) {
+    if (!gone(rec.compiler_id)) {
+      continue;
+    }
+    if (Status s = store.delete_rejection(rec); !s) {
+      return s;
+    }
+    r.dropped_rejections.push_back(rec);
   }
   return {};
 }
@@ -119,7 +135,8 @@ Expected<GcReport> collect_garbage(Store& store, const GcOptions& options) {
     return Error{s.message()};
   }
   const bool dropped = r.by_age.sessions + r.by_age.trials + r.by_age.llm_replies + r.by_size.sessions +
-                           r.by_size.trials + r.by_size.llm_replies + static_cast<int64_t>(r.dropped_winners.size()) >
+                           r.by_size.trials + r.by_size.llm_replies + static_cast<int64_t>(r.dropped_winners.size()) +
+                           static_cast<int64_t>(r.dropped_rejections.size()) >
                        0;
   if (!options.dry_run && dropped) {
     if (Status v = store.vacuum(); !v) {

@@ -1,5 +1,6 @@
 // llmcc cache gc: what to drop so the database stays small, in order: trial
-// history older than an age, winners of compilers no longer installed, then
+// history older than an age, winners of compilers no longer installed (and
+// the records of winners `tune --reconfirm` dropped for them), then
 // the oldest trial history and LLM replies until the pages in use fit a size.
 // Winners are never dropped for size, and a winner pulled from a remote store
 // is listed, not dropped (the store would serve it again at the next pull).
@@ -27,6 +28,10 @@ struct GcReport {
   PruneCounts by_age, by_size;
   std::vector<WinnerRecord> dropped_winners; // compiler no longer installed
   std::vector<WinnerRecord> kept_pulled;     // the same, but pulled from a store
+  // Records of winners `tune --reconfirm` dropped here, for a compiler no
+  // longer installed: nothing of that compiler is applied any more, so there
+  // is nothing left for them to keep out.
+  std::vector<LocalRejection> dropped_rejections;
   UsedBytes before, after;                   // pages in use, before the vacuum
   bool over_limit = false;                   // only winners are left and they do not fit
 };

@@ -127,6 +127,37 @@ DROP INDEX main.winners_by_class;
 CREATE INDEX main.winners_by_source ON winners(source_base, compiler_id);
 CREATE INDEX main.winners_by_path ON winners(source_rel, compiler_id, hw_class);
 )sql",
+      // 8 -> 9: fewer schema objects for every compile to parse (it parses them
+      // all when it opens the file; 7 tables and 11 indexes were 0.36 M of the
+      // 0.92 M instructions of an open and a hit, docs/benchmarks.md §9). `meta`
+      // and `tus` move to the tuning file: only the tools read them. The
+      // compilers (a handful of rows, found by path with a scan) and the
+      // counters (by name) need no index beside their key: WITHOUT ROWID makes
+      // the key the table. One index serves every winner lookup: the file
+      // name and compiler first (the pre-checks), then the path and class (the
+      // nearest lookup, which names the file too).
+      R"sql(
+INSERT OR IGNORE INTO tuning.meta(key, value) SELECT key, value FROM main.meta;
+INSERT OR IGNORE INTO tuning.tus(tu_key, source_rel, compiler_id, base_flags, features_json, created, feature_schema)
+  SELECT tu_key, source_rel, compiler_id, base_flags, features_json, created, feature_schema FROM main.tus;
+DROP TABLE main.meta;
+DROP TABLE main.tus;
+CREATE TABLE main.compilers_v9(
+  id TEXT PRIMARY KEY, path TEXT NOT NULL, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
+  family TEXT NOT NULL, version TEXT NOT NULL, target TEXT NOT NULL, binary_hash TEXT NOT NULL,
+  version_text TEXT NOT NULL, created INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO main.compilers_v9(id, path, mtime_ns, size, family, version, target, binary_hash, version_text, created)
+  SELECT id, path, mtime_ns, size, family, version, target, binary_hash, version_text, created FROM main.compilers;
+DROP TABLE main.compilers;
+ALTER TABLE main.compilers_v9 RENAME TO compilers;
+CREATE TABLE main.stats_v9(name TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO main.stats_v9(name, count) SELECT name, count FROM main.stats;
+DROP TABLE main.stats;
+ALTER TABLE main.stats_v9 RENAME TO stats;
+DROP INDEX main.winners_by_source;
+DROP INDEX main.winners_by_path;
+CREATE INDEX main.winners_by_source ON winners(source_base, compiler_id, source_rel, hw_class);
+)sql",
   };
   return steps;
 }
@@ -180,6 +211,16 @@ CREATE TABLE tuning.rejections(
   speedup REAL, speedup_low REAL, speedup_high REAL, reason TEXT NOT NULL,
   session_id INTEGER NOT NULL, created INTEGER NOT NULL,
   PRIMARY KEY(tu_key, compiler_id, hw_class, objective, canonical)) WITHOUT ROWID;
+)sql",
+      // 2 -> 3: the tools' key-value answers (probed options, the store id,
+      // LLM reply formats) and the TUs with their code features, moved here by
+      // main step 8 -> 9, which needs them to exist first. Columns as they were
+      // in the main file.
+      R"sql(
+CREATE TABLE tuning.meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE tuning.tus(
+  tu_key TEXT PRIMARY KEY, source_rel TEXT NOT NULL, compiler_id TEXT NOT NULL,
+  base_flags TEXT NOT NULL, features_json TEXT, created INTEGER NOT NULL, feature_schema INTEGER);
 )sql",
   };
   return steps;

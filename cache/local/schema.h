@@ -7,13 +7,14 @@
 
 namespace llmcc {
 
-constexpr int kSchemaVersion = 8;
+constexpr int kSchemaVersion = 9;
 // The last version that kept the tuner's tables in the main file; the step after
 // it moves them into the tuning database.
 constexpr int kSingleFileSchemaVersion = 6;
 // The tuning database (trials, sessions, LLM replies, profiles, hosts, native
-// targets: what only the tools read) has its own versions, in its own file.
-constexpr int kTuningSchemaVersion = 2;
+// targets, dropped winners, meta, TUs: what only the tools read) has its own
+// versions, in its own file.
+constexpr int kTuningSchemaVersion = 3;
 // The name the tuning database is attached under.
 constexpr const char* kTuningSchema = "tuning";
 

@@ -29,13 +29,14 @@ Expected<std::unique_ptr<Store>> Store::adopt(std::unique_ptr<Database> db, Data
   const std::string path = db->path();
   std::unique_ptr<Store> store(new Store(std::move(db), mode)); // NOLINT: private constructor
   if (mode == Database::Mode::ReadWrite) {
-    auto v = schema_version(*store->m_db);
-    if (!v) {
-      return Error{fmt::format("database {}: {}", path, v.error().message)};
+    // A current database (every compile's case) needs no other statement here.
+    const int v = store->m_db->version_at_open();
+    if (v == kSchemaVersion) {
+      return store;
     }
     // Only an upgrade needs the tuning file here (the move into it); a current
     // database opens without it.
-    if (*v < kSchemaVersion) {
+    if (v < kSchemaVersion) {
       if (Status s = store->open_tuning(); !s) {
         return Error{s.message()};
       }
@@ -43,15 +44,8 @@ Expected<std::unique_ptr<Store>> Store::adopt(std::unique_ptr<Database> db, Data
     if (Status s = migrate(*store->m_db); !s) {
       return Error{fmt::format("database {}: {}", path, s.message())};
     }
-  } else {
-    auto v = schema_version(*store->m_db);
-    if (!v) {
-      return Error{v.error()};
-    }
-    if (*v != kSchemaVersion) {
-      return Error{
-          fmt::format("database {} has schema version {}, expected {}", path, *v, kSchemaVersion)};
-    }
+  } else if (const int v = store->m_db->version_at_open(); v != kSchemaVersion) {
+    return Error{fmt::format("database {} has schema version {}, expected {}", path, v, kSchemaVersion)};
   }
   return store;
 }

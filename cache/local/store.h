@@ -134,6 +134,13 @@ public:
   Expected<std::optional<WinnerRecord>> find_winner_nearest(const std::string& source_rel,
                                                             const std::string& compiler_id,
                                                             const std::string& hw_class);
+  // The same two lookups as a compile makes them: the newest winner's config
+  // only, which is all a compile applies (`llmcc show` reads the whole record).
+  Expected<std::optional<TuneConfig>> winner_config_exact(const std::string& tu_key, const std::string& compiler_id,
+                                                          const std::string& host_fp);
+  Expected<std::optional<TuneConfig>> winner_config_nearest(const std::string& source_rel,
+                                                            const std::string& compiler_id,
+                                                            const std::string& hw_class);
 
   // --- tool side -------------------------------------------------------------
   Expected<std::map<std::string, int64_t>> stats();

@@ -1,6 +1,6 @@
-// Static code features per TU key (tus.features_json): extracted once (llmcc
-// features, tuning) and read for similarity; the feature schema version keeps
-// counts of different meaning apart.
+// Static code features per TU key (tus.features_json, in the tuning file):
+// extracted once (llmcc features, tuning) and read for similarity; the feature
+// schema version keeps counts of different meaning apart.
 #include "cache/local/store.h"
 
 namespace llmcc {
@@ -24,6 +24,9 @@ static FeatureRow feature_from_row(const Statement& r) {
 }
 
 Expected<std::optional<FeatureRow>> Store::features(const std::string& tu_key, int feature_schema) {
+  if (Status s = open_tuning(); !s) {
+    return Error{s.message()};
+  }
   return m_db->first_row<FeatureRow>(feature_from_row,
                                      std::string("SELECT ") + kFeatureColumns +
                                          " WHERE t.tu_key=? AND t.feature_schema=? AND t.features_json IS NOT NULL",
@@ -33,6 +36,9 @@ Expected<std::optional<FeatureRow>> Store::features(const std::string& tu_key, i
 // A TU not yet in `tus` gets its row here; put_tu (which fills base_flags)
 // is called first by the features cache, so this normally updates.
 Status Store::put_features(const FeatureRow& row) {
+  if (Status s = open_tuning(); !s) {
+    return s;
+  }
   return m_db->run("INSERT INTO tus(tu_key, source_rel, compiler_id, base_flags, features_json, feature_schema,"
                    " created) VALUES(?,?,?,'',?,?,?) ON CONFLICT(tu_key) DO UPDATE SET"
                    " features_json=excluded.features_json, feature_schema=excluded.feature_schema",
@@ -41,6 +47,9 @@ Status Store::put_features(const FeatureRow& row) {
 }
 
 Expected<std::vector<FeatureRow>> Store::all_features(int feature_schema) {
+  if (Status s = open_tuning(); !s) {
+    return Error{s.message()};
+  }
   return m_db->all_rows<FeatureRow>(feature_from_row,
                                     std::string("SELECT ") + kFeatureColumns +
                                         " WHERE t.feature_schema=? AND t.features_json IS NOT NULL"

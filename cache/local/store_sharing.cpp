@@ -17,6 +17,9 @@ constexpr const char* kStoreIdKey = "store_id";
 } // namespace
 
 Expected<std::string> Store::store_id() {
+  if (Status s = open_tuning(); !s) {
+    return Error{s.message()};
+  }
   const std::string here = fs::real_path(path());
   auto read = [&]() -> Expected<std::optional<std::string>> {
     return m_db->first_row<std::string>([](const Statement& r) { return r.text(0); },

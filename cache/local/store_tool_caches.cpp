@@ -6,6 +6,9 @@
 namespace llmcc {
 
 Expected<std::optional<std::vector<std::string>>> Store::probed_options(const std::string& key) {
+  if (Status s = open_tuning(); !s) {
+    return Error{s.message()};
+  }
   auto value = m_db->first_row<std::string>([](const Statement& r) { return r.text(0); },
                                             "SELECT value FROM meta WHERE key=?", key);
   if (!value) {
@@ -24,11 +27,17 @@ Expected<std::optional<std::vector<std::string>>> Store::probed_options(const st
 }
 
 Status Store::put_probed_options(const std::string& key, const std::vector<std::string>& accepted) {
+  if (Status s = open_tuning(); !s) {
+    return s;
+  }
   return m_db->run("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", key,
                    nlohmann::json(accepted).dump());
 }
 
 Expected<std::optional<std::string>> Store::llm_endpoint_format(const std::string& endpoint) {
+  if (Status s = open_tuning(); !s) {
+    return Error{s.message()};
+  }
   const std::string key = "llm_reply_format:" + endpoint;
   auto st = m_db->query("SELECT value FROM meta WHERE key=?", key);
   if (!st) {
@@ -42,6 +51,9 @@ Expected<std::optional<std::string>> Store::llm_endpoint_format(const std::strin
 }
 
 Status Store::put_llm_endpoint_format(const std::string& endpoint, const std::string& format) {
+  if (Status s = open_tuning(); !s) {
+    return s;
+  }
   const std::string key = "llm_reply_format:" + endpoint;
   return m_db->run("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", key, format);
 }

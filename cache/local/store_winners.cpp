@@ -1,6 +1,8 @@
 // Tuned configs: the winners the compile path looks up, and the TUs they are for.
 #include "cache/local/store.h"
 
+#include "util/fs.h"
+
 namespace llmcc {
 
 Expected<bool> Store::has_winner_for_source(const std::string& compiler_id,
@@ -52,28 +54,78 @@ static Expected<WinnerRecord> winner_from_row(const Statement& st) {
   return w;
 }
 
-// The newest winner for a compiler by one lookup's key (tu_key or source_rel),
-// within its scope (the exact host or the hardware class).
-static Expected<std::optional<WinnerRecord>> newest_winner(Database& db, const char* key_column,
-                                                           const char* scope_column, const std::string& key,
-                                                           const std::string& compiler_id, const std::string& scope) {
-  return db.first_row<WinnerRecord>(winner_from_row,
-                                    std::string("SELECT ") + kWinnerColumns + " WHERE w." + key_column +
-                                        "=? AND w.compiler_id=? AND w." + scope_column +
-                                        "=? ORDER BY w.created DESC, w.id DESC LIMIT 1",
-                                    key, compiler_id, scope);
-}
+// What the two lookups select by, each through an index (schema step 8 -> 9):
+// the exact one by the winners' unique key (TU key, compiler, host), the
+// nearest by the file name (from the path), compiler, path and class.
+static constexpr const char* kExactWhere = " WHERE w.tu_key=? AND w.compiler_id=? AND w.host_fp=?";
+static constexpr const char* kNearestWhere =
+    " WHERE w.source_base=? AND w.compiler_id=? AND w.source_rel=? AND w.hw_class=?";
 
 Expected<std::optional<WinnerRecord>> Store::find_winner_exact(const std::string& tu_key,
                                                                const std::string& compiler_id,
                                                                const std::string& host_fp) {
-  return newest_winner(*m_db, "tu_key", "host_fp", tu_key, compiler_id, host_fp);
+  return m_db->first_row<WinnerRecord>(winner_from_row,
+                                       std::string("SELECT ") + kWinnerColumns + kExactWhere +
+                                           " ORDER BY w.created DESC, w.id DESC LIMIT 1",
+                                       tu_key, compiler_id, host_fp);
 }
 
 Expected<std::optional<WinnerRecord>> Store::find_winner_nearest(const std::string& source_rel,
                                                                  const std::string& compiler_id,
                                                                  const std::string& hw_class) {
-  return newest_winner(*m_db, "source_rel", "hw_class", source_rel, compiler_id, hw_class);
+  return m_db->first_row<WinnerRecord>(winner_from_row,
+                                       std::string("SELECT ") + kWinnerColumns + kNearestWhere +
+                                           " ORDER BY w.created DESC, w.id DESC LIMIT 1",
+                                       fs::base_name(source_rel), compiler_id, source_rel, hw_class);
+}
+
+namespace {
+
+// The newest (created, then id) of the rows a compile's lookup matched: one per
+// objective at most, so chosen here; ORDER BY would cost a sorter, and the
+// twenty columns of a whole record cost their names, in every compile's
+// prepare (0.2 M instructions together, docs/benchmarks.md §9).
+template <typename... Args>
+Expected<std::optional<TuneConfig>> newest_config(Database& db, const char* where, const Args&... args) {
+  std::optional<std::pair<int64_t, int64_t>> newest;
+  std::string json;
+  Status read = db.with_query(
+      [&](Statement& st) {
+        return st.each_row([&](const Statement& r) {
+          const std::pair<int64_t, int64_t> at{r.integer(1), r.integer(2)};
+          if (!newest || at > *newest) {
+            newest = at;
+            json = r.text(0);
+          }
+        });
+      },
+      std::string("SELECT c.json, w.created, w.id FROM winners w JOIN configs c ON c.id = w.config_id") + where,
+      args...);
+  if (!read) {
+    return Error{read.message()};
+  }
+  if (!newest) {
+    return std::optional<TuneConfig>();
+  }
+  auto cfg = TuneConfig::parse(json);
+  if (!cfg) {
+    return Error{"stored config is malformed: " + cfg.error().message};
+  }
+  return std::optional<TuneConfig>(std::move(*cfg));
+}
+
+} // namespace
+
+Expected<std::optional<TuneConfig>> Store::winner_config_exact(const std::string& tu_key,
+                                                               const std::string& compiler_id,
+                                                               const std::string& host_fp) {
+  return newest_config(*m_db, kExactWhere, tu_key, compiler_id, host_fp);
+}
+
+Expected<std::optional<TuneConfig>> Store::winner_config_nearest(const std::string& source_rel,
+                                                                 const std::string& compiler_id,
+                                                                 const std::string& hw_class) {
+  return newest_config(*m_db, kNearestWhere, fs::base_name(source_rel), compiler_id, source_rel, hw_class);
 }
 
 Expected<std::optional<WinnerRecord>> Store::find_winner_by_key(const std::string& tu_key,
@@ -88,6 +140,9 @@ Expected<std::optional<WinnerRecord>> Store::find_winner_by_key(const std::strin
 
 Status Store::put_tu(const std::string& tu_key, const std::string& source_rel,
                      const std::string& compiler_id, const std::string& base_flags) {
+  if (Status s = open_tuning(); !s) {
+    return s;
+  }
   return m_db->run("INSERT OR IGNORE INTO tus(tu_key, source_rel, compiler_id, base_flags, created)"
                    " VALUES(?,?,?,?,?)",
                    tu_key, source_rel, compiler_id, base_flags, now_unix());

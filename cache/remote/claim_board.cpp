@@ -95,7 +95,17 @@ ClaimOutcome ClaimBoard::claim(const std::string& tu_key) {
   return {ClaimState::Claimed, {m_owner, m_host, now + m_ttl_ms}, ""};
 }
 
-RenewOutcome ClaimBoard::renew(const std::string& tu_key) {
+RenewOutcome ClaimBoard::renew(const std::string& tu_key) { return renew(tu_key, m_store); }
+
+std::vector<std::string> ClaimBoard::held() const {
+  std::vector<std::string> out;
+  for (const auto& [tu_key, claim] : m_held) {
+    out.push_back(tu_key);
+  }
+  return out;
+}
+
+RenewOutcome ClaimBoard::renew(const std::string& tu_key, RemoteStore& via) {
   auto it = m_held.find(tu_key);
   const int64_t now = m_now();
   if (it == m_held.end() || now - it->second.written_ms <= m_ttl_ms / 3) {
@@ -105,11 +115,11 @@ RenewOutcome ClaimBoard::renew(const std::string& tu_key) {
   const std::string key = claim_key(m_class, tu_key);
   const std::string mine = encode_claim({m_owner, m_host, now + m_ttl_ms});
   const int ttl = static_cast<int>(std::min<int64_t>(m_ttl_ms, 1 << 30));
-  RemoteReply r = m_store.swap(key, it->second.value, mine, ttl);
+  RemoteReply r = via.swap(key, it->second.value, mine, ttl);
   // Gone (Redis expired it, or someone deleted it): nobody else holds it, so
   // it is ours again if we are first.
   if (r.ok() && r.body && r.body->empty()) {
-    r = m_store.create(key, mine, ttl);
+    r = via.create(key, mine, ttl);
   }
   if (!r.ok()) {
     return {RenewState::Unavailable, {}, r.message};
@@ -119,7 +129,7 @@ RenewOutcome ClaimBoard::renew(const std::string& tu_key) {
     if (!now_held || now_held->owner == m_owner) {
       // Garbage in its place, or our own claim written by an earlier
       // renewal whose reply was lost: ours to overwrite, as claim() would.
-      r = m_store.swap(key, *r.body, mine, ttl);
+      r = via.swap(key, *r.body, mine, ttl);
       if (!r.ok()) {
         return {RenewState::Unavailable, {}, r.message};
       }

@@ -23,6 +23,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace llmcc {
 
@@ -70,6 +71,11 @@ public:
   // claim that went away is created again; a store error leaves the claim as it
   // was, to be tried again a third of the ttl later.
   RenewOutcome renew(const std::string& tu_key);
+  // The same through another connection to the same store (ClaimKeeper's
+  // renewer thread has its own: a connection is used by one thread only).
+  RenewOutcome renew(const std::string& tu_key, RemoteStore& via);
+  // The TU keys of the claims held now.
+  std::vector<std::string> held() const;
   // Removes the claim if it is still ours (an expired one another session took
   // over is left alone).
   RemoteReply release(const std::string& tu_key);

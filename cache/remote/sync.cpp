@@ -62,19 +62,67 @@ Bundle merge_bundles(const Bundle& theirs, const Bundle& ours) {
   return out;
 }
 
-std::vector<StoreOutcome> push_to_store(RemoteStore& store, const Bundle& local, const std::string& store_id,
+namespace {
+
+// What a drop record and a winner are matched by (Store::rejection_matching).
+std::string drop_key(const std::string& tu_key, const std::string& compiler_id, const std::string& hw_class,
+                     const std::string& objective, const std::string& canonical) {
+  return tu_key + "\n" + compiler_id + "\n" + hw_class + "\n" + objective + "\n" + canonical;
+}
+
+// Leaves out of `b` every winner `dropped` (drop_key) names, and the compilers
+// only they used; returns how many winners went.
+int withdraw_dropped(Bundle& b, const std::set<std::string>& dropped) {
+  if (dropped.empty()) {
+    return 0;
+  }
+  std::set<std::string> used;
+  const size_t withdrawn = std::erase_if(b.winners, [&](const nlohmann::json& e) {
+    auto w = WinnerRecord::from_json(e);
+    if (w && dropped.count(drop_key(w->tu_key, w->compiler_id, w->hw_class, w->objective, w->config.canonical()))) {
+      return true;
+    }
+    if (w) {
+      used.insert(w->compiler_id);
+    }
+    return false;
+  });
+  if (withdrawn > 0) {
+    std::erase_if(b.compilers, [&](const CompilerIdentity& c) { return !used.count(c.id); });
+  }
+  return static_cast<int>(withdrawn);
+}
+
+} // namespace
+
+std::vector<StoreOutcome> push_to_store(RemoteStore& store, const Bundle& local,
+                                        const std::vector<LocalRejection>& dropped, const std::string& store_id,
                                         const std::optional<std::string>& team_key) {
   std::map<std::string, Bundle> by_class;
+  auto class_bundle = [&](const std::string& hw_class) -> Bundle& {
+    auto [it, fresh] = by_class.try_emplace(hw_class);
+    if (fresh) {
+      it->second.provenance = local.provenance;
+      it->second.compilers = local.compilers;
+    }
+    return it->second;
+  };
   for (const auto& e : local.winners) {
-    Bundle& b = by_class[e.value("hw_class", "")];
-    b.provenance = local.provenance;
-    b.compilers = local.compilers;
-    b.winners.push_back(e);
+    class_bundle(e.value("hw_class", "")).winners.push_back(e);
+  }
+  // A class this database holds no winner of any more may still have an entry
+  // serving what it dropped.
+  std::map<std::string, std::set<std::string>> dropped_by_class;
+  for (const auto& r : dropped) {
+    dropped_by_class[r.hw_class].insert(
+        drop_key(r.tu_key, r.compiler_id, r.hw_class, r.objective, r.config.canonical()));
+    (void)class_bundle(r.hw_class);
   }
   std::vector<StoreOutcome> out;
   for (const auto& [hw_class, ours] : by_class) {
     StoreOutcome o;
     o.store = store.spec().redacted();
+    const bool drops_only = ours.winners.empty();
     // Only this state directory's own entry is read and rewritten: another
     // host's push at the same moment, or another state directory's of this
     // host, writes another key, so none can drop the other's winners.
@@ -92,15 +140,24 @@ std::vector<StoreOutcome> push_to_store(RemoteStore& store, const Bundle& local,
       break; // the store is down: do not try it again for the other classes
     }
     Bundle merged = ours;
+    bool readable = false;
     if (got.body) {
       // Our previous entry: winners this database no longer holds (a fresh
-      // LLMCC_DIR on the same host) stay served.
+      // LLMCC_DIR on the same host) stay served, except those it dropped.
       auto theirs = decode_bundle(*got.body, team_key);
       if (theirs) {
         merged = merge_bundles(theirs->bundle, ours);
+        readable = true;
       } else {
         o.message = fmt::format("replacing an unreadable entry ({})", theirs.error().message);
       }
+    }
+    o.withdrawn = withdraw_dropped(merged, dropped_by_class[hw_class]);
+    if (drops_only && (!readable || o.withdrawn == 0)) {
+      // Nothing to write: no winners of ours, and none we dropped is served from here.
+      o.message = "nothing to push: no winners of this class, and no winner dropped here is stored";
+      out.push_back(o);
+      continue;
     }
     auto bytes = encode_bundle(merged, team_key);
     if (!bytes) {
@@ -113,6 +170,7 @@ std::vector<StoreOutcome> push_to_store(RemoteStore& store, const Bundle& local,
     if (!put.ok()) {
       o.failure = put.failure;
       o.message = put.message;
+      o.withdrawn = 0;
       // As sccache does: a store that refuses writes is used read-only from here on.
       o.fell_back_to_read_only = put.failure == RemoteFailure::Denied;
       out.push_back(o);
@@ -284,7 +342,7 @@ std::map<std::string, int64_t> remote_counters(const std::vector<StoreOutcome>& 
     case RemoteFailure::None:
       if (pull) {
         ++c[o.merged ? "remote.hit" : "remote.miss"];
-      } else if (o.winners > 0) {
+      } else if (o.winners > 0 || o.withdrawn > 0) {
         ++c["remote.push"];
       }
       break;

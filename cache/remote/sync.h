@@ -27,6 +27,7 @@ struct StoreOutcome {
   RemoteFailure failure = RemoteFailure::None;
   std::string message;
   int winners = 0;            // push: entries written; pull: entries read
+  int withdrawn = 0;          // push: winners left out of this host's entry because this host dropped them
   bool fell_back_to_read_only = false;
   bool skipped = false; // by the circuit breaker (cache/remote/circuit_breaker.h): not contacted
   std::optional<MergeReport> merged; // pull
@@ -37,9 +38,15 @@ struct StoreOutcome {
 // receiver would reject them).
 Bundle merge_bundles(const Bundle& theirs, const Bundle& ours);
 
-// One push per class present in `local` (whose winners may span classes), to
-// the key of this host and state directory (`store_id`, Store::store_id).
-std::vector<StoreOutcome> push_to_store(RemoteStore& store, const Bundle& local, const std::string& store_id,
+// One push per class present in `local` (whose winners may span classes) or in
+// `dropped`, to the key of this host and state directory (`store_id`,
+// Store::store_id). Every winner `dropped` names (this database's records of
+// what `llmcc tune --reconfirm` dropped here, cache/local_rejection.h) is left
+// out of that entry, whichever push stored it there before; a class with only
+// drop records is rewritten only when its entry held one. Other hosts' entries
+// are never touched: the records do not travel (docs/sharing.md).
+std::vector<StoreOutcome> push_to_store(RemoteStore& store, const Bundle& local,
+                                        const std::vector<LocalRejection>& dropped, const std::string& store_id,
                                         const std::optional<std::string>& team_key);
 // Pulls `hw_class`'s winners from a store into the database.
 StoreOutcome pull_from_store(RemoteStore& store, Store& db, const std::string& hw_class, const MergeOptions& options,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cache hygiene: `llmcc cache stats` counts what the database holds, `gc` drops
 # old trial history and winners of compilers no longer installed (listing, not
-# dropping, the pulled ones) and fits a size, `clear` needs --yes, `vacuum`
+# dropping, the pulled ones; with the records of winners --reconfirm dropped for
+# them) and fits a size, `clear` needs --yes, `vacuum`
 # shrinks the files. The tuner's tables live in llmcc.tuning.db: a corrupt one
 # is a clear error in tool commands and never touches a compile.
 source "$(dirname "$0")/lib/common.bash"
@@ -15,9 +16,9 @@ db="$LLMCC_DIR/llmcc.db" tdb="$LLMCC_DIR/llmcc.tuning.db"
 [[ -f $db && -f $tdb ]] || fail "the first compile did not create both files: $(ls "$LLMCC_DIR")"
 # The compile path's file holds only what a compile reads.
 assert_eq "$(command sqlite3 "$db" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type='table' ORDER BY name)")" \
-  "commands compilers configs meta stats tus winners" "tables of llmcc.db"
+  "commands compilers configs stats winners" "tables of llmcc.db"
 assert_eq "$(command sqlite3 "$tdb" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type='table' ORDER BY name)")" \
-  "hosts llm_cache native_targets profiles rejections sessions trials" "tables of llmcc.tuning.db"
+  "hosts llm_cache meta native_targets profiles rejections sessions trials tus" "tables of llmcc.tuning.db"
 
 info=$(llmcc show a.c --json)
 cid=$(json_get "$info" 'j["compiler"]["id"]')
@@ -41,6 +42,11 @@ INSERT INTO trials(session_id, tu_key, source, config_id, planner, operator, ver
 INSERT INTO llm_cache(prompt_hash, model, request_json, response_text, created)
   VALUES('p-old', 'm', '{}', 'r', $old), ('p-new', 'm', '{}', 'r', $now);
 SQL
+# Records of winners tune --reconfirm dropped: the removed compiler's go with it.
+o2='{"opt":"-O2","options":[],"pipeline":""}'
+sqlite3 "$tdb" "INSERT INTO rejections VALUES
+  ('k5', 'gone0000000000', 'class-a', 'instructions', '$o2', '$o2', 'dropped_old.c', 1.0, 1.0, 1.0, 'planted', 3, $now),
+  ('k6', '$cid', 'class-a', 'instructions', '$o2', '$o2', 'dropped_here.c', 1.0, 1.0, 1.0, 'planted', 3, $now)"
 
 here="gcc $version (${cid:0:12})"
 gone="gcc 9.9.9 (gone00000000)"
@@ -71,6 +77,8 @@ expected_gc() { # verb
 compilers no longer installed: $1 2 winner(s)
   old_bundle.c  $gone  class-b  bundle
   old_local.c  $gone  class-a  local
+compilers no longer installed: $1 1 record(s) of winners tune --reconfirm dropped here
+  dropped_old.c  $gone  class-a  -O2 on instructions
 kept 1 winner(s) of compilers no longer installed: pulled from a remote store, which still serves them (llmcc forget drops one here; delete it from the store to drop it for everyone)
   old_pulled.c  $gone  class-b  remote"
 }
@@ -83,12 +91,14 @@ out=$(llmcc cache gc --max-age 30d)
 assert_eq "$(grep -v '^in use: ' <<<"$out")" "$(expected_gc dropped)" "gc --max-age"
 [[ $(grep '^in use: ' <<<"$out") =~ ^in\ use:\ [0-9]+\ -\>\ [0-9]+\ bytes\;\ files:\ [0-9]+\ -\>\ [0-9]+\ bytes$ ]] || fail "gc sizes: $out"
 assert_eq "$(counts)" "2 1 2 1" "after gc --max-age"
+assert_eq "$(sqlite3 "$tdb" 'SELECT source_rel FROM rejections')" "dropped_here.c" "the drop records gc kept"
 assert_eq "$(sqlite3 "$db" "SELECT group_concat(source_rel, ' ') FROM (SELECT source_rel FROM winners ORDER BY source_rel)")" \
   "here.c old_pulled.c" "the winners gc kept"
 
 # A size no database fits: every trial and reply goes, winners stay, and gc says so.
 out=$(llmcc cache gc --max-size 1)
 assert_eq "$(grep -v '^in use: ' <<<"$out")" "compilers no longer installed: dropped 0 winner(s)
+compilers no longer installed: dropped 0 record(s) of winners tune --reconfirm dropped here
 kept 1 winner(s) of compilers no longer installed: pulled from a remote store, which still serves them (llmcc forget drops one here; delete it from the store to drop it for everyone)
   old_pulled.c  $gone  class-b  remote
 over 1 bytes: dropped 1 session(s) with 2 trial(s), 1 LLM reply(ies)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Host claims that last, against a file: store and a real Redis: with a 3 s
-# claim_ttl and trials slowed to over a second each (a --verify that sleeps),
-# the session's claim is still there, its expiry moved later, well after 3 s of
-# tuning, and it is released at the end. A claim another host takes over mid-TU
+# claim_ttl and every trial slower than that (a --verify that sleeps 4 s), the
+# session's claim is held, unexpired and the session's own, in every sample
+# taken (every 0.2 s) from the first that shows it to the last, its expiry
+# moved later while a trial runs, and it is released at the end. A claim another host takes over mid-TU
 # is reported once and left alone, and the TU is finished. A TU skipped because
 # another host held it is not done for --resume: once the claim is gone,
 # --resume tunes it (and only it).
@@ -30,6 +31,9 @@ kernel_key=$(json_get "$(llmcc show kernel.c --json)" 'j["tu_key"]')
 slow_tune() { # budget [more tune args]: each trial runs --verify, which takes over a second
   llmcc tune --build-dir . --bench "./makec_demo 3" --verify "sleep 1.2" --objective instructions --budget "$@"
 }
+longer_than_ttl_tune() { # budget [more tune args]: each trial's --verify outlasts the claim's ttl
+  llmcc tune --build-dir . --bench "./makec_demo 3" --verify "sleep 4" --objective instructions --budget "$@"
+}
 
 # The claim's value, sampled with the time until $WORK/stop appears: "<unix ms> <value or ->".
 sample_claim() { # reader command...
@@ -41,27 +45,36 @@ sample_claim() { # reader command...
 }
 file_claim() { cat "$SHARED/$prefix/$kernel_key"; }
 redis_claim() { rcli GET "$prefix/$kernel_key"; }
-# From the samples: the first claim's expiry, and whether a sample after it
-# still showed the same owner's claim, unexpired, with a later expiry.
+# From the samples: the first claim's expiry, whether a sample after it still
+# showed the same owner's claim, unexpired, with a later expiry, and whether
+# every sample from the first showing the claim to the last did (a sample
+# with no claim, another owner's or an expired one in between is a lapse).
 check_samples() {
   python3 - "$WORK/samples" <<'PY'
 import json, sys
-first = None
-held_after = 0
-expiries = set()
+samples = []
 for line in open(sys.argv[1]):
     t, _, value = line.strip().partition(" ")
     try:
         c = json.loads(value)
     except ValueError:
+        c = None
+    samples.append((int(t), c if isinstance(c, dict) else None))
+held = [i for i, (_, c) in enumerate(samples) if c]
+first = samples[held[0]][1] if held else None
+held_after = 0
+lapses = []
+expiries = set()
+for t, c in samples[held[0]:held[-1] + 1] if held else []:
+    if not c or c["owner"] != first["owner"] or c["expires_ms"] <= t:
+        lapses.append(t)
         continue
     expiries.add(c["expires_ms"])
-    if first is None:
-        first = c
-    elif int(t) > first["expires_ms"] + 500 and c["owner"] == first["owner"] and c["expires_ms"] > int(t):
+    if t > first["expires_ms"] + 500:
         held_after += 1
 print(f"{'claimed' if first else 'never claimed'}, {'held past the first expiry' if held_after else 'not held past its expiry'}, "
-      f"{'expiry moved' if len(expiries) > 1 else 'expiry never moved'}")
+      f"{'expiry moved' if len(expiries) > 1 else 'expiry never moved'}, "
+      f"{'never lapsed' if not lapses else f'lapsed {len(lapses)} time(s) of {len(samples)}'}")
 PY
 }
 
@@ -76,13 +89,14 @@ for store in file redis; do
   sample_claim "$reader" &
   sampler=$!
   on_exit "kill $sampler 2>/dev/null"
-  out=$(slow_tune 5 --tu kernel.c 2>&1) || fail "$store: tune failed: $out"
+  out=$(longer_than_ttl_tune 2 --tu kernel.c 2>&1) || fail "$store: tune failed: $out"
   touch "$WORK/stop"
   wait "$sampler"
-  assert_contains "$out" "[kernel.c] 5/5" "$store: the TU ran its budget"
+  assert_contains "$out" "[kernel.c] 2/2" "$store: the TU ran its budget"
   assert_not_contains "$out" "claim lost" "$store: the claim was never lost"
   assert_not_contains "$out" "could not renew" "$store: no renewal failed"
-  assert_eq "$(check_samples)" "claimed, held past the first expiry, expiry moved" "$store: the claim lasted"
+  assert_eq "$(check_samples)" "claimed, held past the first expiry, expiry moved, never lapsed" \
+    "$store: the claim lasted through trials longer than its ttl"
   assert_eq "$("$reader" 2>/dev/null || true)" "" "$store: the claim is released at the end"
   if [[ $store == redis ]]; then
     assert_eq "$(rcli --scan --pattern 'llmcc/*')" "" "redis: no claim left"
@@ -153,4 +167,4 @@ assert_eq "$(find "$SHARED/$prefix" -type f ! -name '*.lock' | wc -l)" "0" "no c
 # Now every TU is done: nothing to resume.
 if out=$(tune --resume 2>&1); then fail "resumed a finished session: $out"; fi
 assert_contains "$out" "finished; nothing to resume" "a finished session is not resumed"
-pass "claims are renewed while a TU is tuned, a lost claim is reported and left alone, --resume retries claimed TUs"
+pass "claims are renewed while a trial longer than their ttl runs, a lost claim is reported and left alone, --resume retries claimed TUs"

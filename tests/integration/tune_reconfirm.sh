@@ -7,9 +7,12 @@
 # its re-measurement kept as a trial; a second --reconfirm has nothing to do.
 # The drop is recorded: pulls (from a file: store) and imports skip that winner,
 # but not another config for the TU; forget and cache clear end the record.
+# B had pushed both winners before the drop (to a file: store and a real
+# Redis): its next push withdraws the dropped one from its entry, so a fresh
+# state directory pulls only kernel.c.
 source "$(dirname "$0")/lib/common.bash"
 source "$(dirname "$0")/lib/servers.bash"
-require valgrind gcc make sqlite3
+require valgrind gcc make sqlite3 redis-server redis-cli
 export LLMCC_CC=gcc
 export COLUMNS=400 # progress lines whole, not wrapped at 80 columns
 
@@ -35,6 +38,12 @@ assert_eq "$(sqlite3 "$DB_B" "SELECT source_rel || ' ' || origin FROM winners OR
   "checksum.c bundle,kernel.c bundle," "imported winners"
 assert_contains "$(llmcc explain checksum.c)" "not re-measured on this machine" "explain before --reconfirm"
 run_quiet make -s CC=llmcc
+REDIS_PORT=$(free_port)
+start_redis "$REDIS_PORT"
+b_stores=("file:$WORK/store-b" "redis://127.0.0.1:$REDIS_PORT/2")
+for s in "${b_stores[@]}"; do
+  assert_eq "$(llmcc cache push --remote "$s")" "$s: pushed, 2 winner(s) stored" "B serves both before --reconfirm"
+done
 
 out=$(llmcc tune --reconfirm --build-dir . --bench "./makec_demo 3" --objective instructions 2>&1) ||
   fail "tune --reconfirm failed: $out"
@@ -55,6 +64,18 @@ assert_contains "$out" "dropped:    -O2 on instructions: $why (llmcc tune --reco
 assert_eq "$(sqlite3 "$LLMCC_DIR/llmcc.tuning.db" "SELECT source_rel || '|' || objective || '|' || canonical || '|' ||
   reason || '|' || (session_id > 0) FROM rejections")" \
   'checksum.c|instructions|{"opt":"-O2","options":[],"pipeline":""}|'"$why|1" "the drop is recorded once"
+
+note "a push withdraws what this host dropped"
+for s in "${b_stores[@]}"; do
+  assert_eq "$(llmcc cache push --remote "$s")" "$s: pushed, 1 winner(s) stored; 1 dropped winner withdrawn" \
+    "$s: the push withdraws checksum.c"
+  fresh="$WORK/db-fresh-${s%%:*}"
+  out=$(LLMCC_DIR="$fresh" llmcc cache pull --remote "$s" 2>&1)
+  assert_contains "$out" "$s: 1 winner(s): added 1, replaced 0, skipped 0, rejected 0" "$s: a fresh pull gets one"
+  assert_eq "$(sqlite3 "$fresh/llmcc.db" 'SELECT source_rel FROM winners')" "kernel.c" \
+    "$s: the fresh state directory has kernel.c only"
+  assert_eq "$(llmcc cache push --remote "$s")" "$s: pushed, 1 winner(s) stored" "$s: nothing more to withdraw"
+done
 
 # Nothing left to re-measure.
 out=$(llmcc tune --reconfirm --build-dir . --bench "./makec_demo 3" --objective instructions 2>&1) &&

@@ -5,6 +5,7 @@
 #include "cache/bundle/importer.h"
 #include "cache/bundle/signature.h"
 #include "cache/local/store.h"
+#include "tests/support/bundle_winners.h"
 #include "tests/support/temp_dir.h"
 
 #include <fmt/format.h>
@@ -16,48 +17,12 @@ using llmcc::testing::TempDir;
 namespace {
 
 const std::string kKey(32, 'a');
-const std::string kCompiler(32, 'c');
-
-CompilerIdentity gcc() {
-  CompilerIdentity c;
-  c.id = kCompiler;
-  c.path = "/usr/bin/gcc-12";
-  c.family = CompilerFamily::Gcc;
-  c.version = "12.2.0";
-  c.target = "x86_64-linux-gnu";
-  c.binary_hash = "00";
-  c.version_text = "gcc (Debian 12.2.0-14) 12.2.0";
-  return c;
-}
-
-WinnerRecord winner(const std::string& rel, char key_digit, double low, std::vector<std::string> options = {"-funroll-loops"}) {
-  WinnerRecord w;
-  w.tu_key = std::string(32, key_digit);
-  w.source_rel = rel;
-  w.source_base = rel.substr(rel.rfind('/') + 1);
-  w.compiler_id = kCompiler;
-  w.host_fp = "abc123";
-  w.hw_class = "x86_64/GenuineIntel/x86-64-v3";
-  w.config.opt_level = "-O3";
-  w.config.options = std::move(options);
-  w.speedup = low + 0.1;
-  w.speedup_low = low;
-  w.speedup_high = low + 0.2;
-  w.baseline = 2.0;
-  w.best = 1.6;
-  w.trials = 12;
-  w.created = 1000;
-  return w;
-}
-
-Bundle bundle_of(const std::vector<WinnerRecord>& winners) {
-  Bundle b;
-  b.provenance = {"abc123", "x86_64/GenuineIntel/x86-64-v3", "0.1.0", 1000};
-  b.compilers.push_back(gcc());
-  for (const auto& w : winners) {
-    b.winners.push_back(winner_entry(w));
-  }
-  return b;
+const std::string& kCompiler = llmcc::testing::kBundleCompilerId;
+CompilerIdentity gcc() { return llmcc::testing::bundle_gcc(); }
+using llmcc::testing::bundle_of;
+using winner_options = std::vector<std::string>;
+WinnerRecord winner(const std::string& rel, char key_digit, double low, winner_options options = {"-funroll-loops"}) {
+  return llmcc::testing::bundle_winner(rel, key_digit, low, std::move(options));
 }
 
 std::string encoded(const Bundle& b, const std::optional<std::string>& key = std::nullopt) {

@@ -3,10 +3,13 @@
 #include "cache/remote/circuit_breaker.h"
 #include "cache/remote/host_index.h"
 #include "cache/remote/remote_store.h"
+#include "cache/remote/sync.h"
+#include "tests/support/bundle_winners.h"
 #include "tests/support/file_store.h"
 #include "tests/support/temp_dir.h"
 #include "util/fs.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 using namespace llmcc;
@@ -139,4 +142,116 @@ TEST(CircuitBreaker, GarbageFileIsAClosedBreaker) {
   EXPECT_FALSE(CircuitBreaker::load(path).is_open("s", 0));
   ASSERT_TRUE(fs::write_file_atomic(path, "{\"stores\": {\"s\": {\"failures\": \"x\"}}}"));
   EXPECT_FALSE(CircuitBreaker::load(path).is_open("s", 0));
+}
+
+namespace {
+
+const std::string kPushClass = "x86_64/GenuineIntel/x86-64-v3";
+const std::string kStoreId = "00ff00ff00ff00ff";
+
+// src/<digit>.c's winner with `opt`, as host abc123 of kPushClass holds it.
+WinnerRecord pushed_winner(char key_digit, const std::string& opt) {
+  WinnerRecord w = llmcc::testing::bundle_winner(fmt::format("src/{}.c", key_digit), key_digit, 1.1);
+  w.config.opt_level = opt;
+  return w;
+}
+
+Bundle local_bundle(const std::vector<WinnerRecord>& winners) { return llmcc::testing::bundle_of(winners); }
+
+// "<source> <opt>" per winner of the entry at `key`, and its compilers' count.
+std::vector<std::string> stored(RemoteStore& store, const std::string& key) {
+  RemoteReply got = store.get(key);
+  if (!got.body) {
+    return {"(no entry)"};
+  }
+  auto decoded = decode_bundle(*got.body, std::nullopt);
+  if (!decoded) {
+    return {"(unreadable)"};
+  }
+  std::vector<std::string> out;
+  for (const auto& e : decoded->bundle.winners) {
+    auto w = WinnerRecord::from_json(e);
+    out.push_back(w ? w->source_rel + " " + w->config.opt_level : "(malformed)");
+  }
+  out.push_back(fmt::format("{} compiler(s)", decoded->bundle.compilers.size()));
+  return out;
+}
+
+LocalRejection dropped_here(const WinnerRecord& w) {
+  return rejection_of(w, 1.0, 0.99, 1.01, "does not hold on this machine", 4, 1000);
+}
+
+} // namespace
+
+TEST(RemotePush, WithdrawsFromThisHostsEntryTheWinnersDroppedHere) {
+  TempDir dir;
+  auto store = open_file_store(dir.path());
+  ASSERT_TRUE(store);
+  const WinnerRecord a = pushed_winner('a', "-O3");
+  const WinnerRecord b = pushed_winner('b', "-O2");
+  const std::string ours = host_key(kPushClass, "abc123", kStoreId);
+  auto first = push_to_store(*store, local_bundle({a, b}), {}, kStoreId, std::nullopt);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].winners, 2);
+  EXPECT_EQ(first[0].withdrawn, 0);
+  // Another host's entry serves b too: the record does not reach it.
+  const std::string theirs = host_key(kPushClass, "def456", "1111111111111111");
+  auto other = encode_bundle(local_bundle({b}), std::nullopt);
+  ASSERT_TRUE(other);
+  ASSERT_TRUE(store->put(theirs, *other).ok());
+
+  // --reconfirm dropped b here; a is still held.
+  auto second = push_to_store(*store, local_bundle({a}), {dropped_here(b)}, kStoreId, std::nullopt);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].failure, RemoteFailure::None);
+  EXPECT_EQ(second[0].message, "");
+  EXPECT_EQ(second[0].winners, 1);
+  EXPECT_EQ(second[0].withdrawn, 1);
+  EXPECT_EQ(stored(*store, ours), (std::vector<std::string>{"src/a.c -O3", "1 compiler(s)"}));
+  EXPECT_EQ(stored(*store, theirs), (std::vector<std::string>{"src/b.c -O2", "1 compiler(s)"}));
+  EXPECT_EQ(remote_counters(second, false), (std::map<std::string, int64_t>{{"remote.push", 1}}));
+
+  // Another config of b, or b on another objective, is not what was dropped.
+  WinnerRecord b_o1 = pushed_winner('b', "-O1");
+  b_o1.host_fp = "def456";
+  WinnerRecord b_instructions = b;
+  b_instructions.objective = "instructions";
+  auto third = push_to_store(*store, local_bundle({a, b_o1, b_instructions}), {dropped_here(b)}, kStoreId,
+                             std::nullopt);
+  ASSERT_EQ(third.size(), 1u);
+  EXPECT_EQ(third[0].withdrawn, 0);
+  EXPECT_EQ(stored(*store, ours),
+            (std::vector<std::string>{"src/a.c -O3", "src/b.c -O1", "src/b.c -O2", "1 compiler(s)"}));
+}
+
+TEST(RemotePush, ADatabaseLeftWithOnlyDropRecordsStillWithdrawsThem) {
+  TempDir dir;
+  auto store = open_file_store(dir.path());
+  ASSERT_TRUE(store);
+  const WinnerRecord b = pushed_winner('b', "-O2");
+  const std::string ours = host_key(kPushClass, "abc123", kStoreId);
+  ASSERT_EQ(push_to_store(*store, local_bundle({b}), {}, kStoreId, std::nullopt).at(0).winners, 1);
+  // The only winner was dropped: no winner left to push, the entry still serves it.
+  auto withdrawn = push_to_store(*store, local_bundle({}), {dropped_here(b)}, kStoreId, std::nullopt);
+  ASSERT_EQ(withdrawn.size(), 1u);
+  EXPECT_EQ(withdrawn[0].failure, RemoteFailure::None);
+  EXPECT_EQ(withdrawn[0].winners, 0);
+  EXPECT_EQ(withdrawn[0].withdrawn, 1);
+  // The compiler only b used goes with it.
+  EXPECT_EQ(stored(*store, ours), (std::vector<std::string>{"0 compiler(s)"}));
+  EXPECT_EQ(remote_counters(withdrawn, false), (std::map<std::string, int64_t>{{"remote.push", 1}}));
+  // Nothing left to withdraw: nothing is written, and a class with no entry is not created.
+  WinnerRecord elsewhere = b;
+  elsewhere.hw_class = "aarch64/ARM/armv8";
+  auto again = push_to_store(*store, local_bundle({}), {dropped_here(b), dropped_here(elsewhere)}, kStoreId,
+                             std::nullopt);
+  ASSERT_EQ(again.size(), 2u);
+  for (const auto& o : again) {
+    EXPECT_EQ(o.failure, RemoteFailure::None);
+    EXPECT_EQ(o.withdrawn, 0);
+    EXPECT_EQ(o.message, "nothing to push: no winners of this class, and no winner dropped here is stored");
+  }
+  EXPECT_EQ(stored(*store, host_key(elsewhere.hw_class, "abc123", kStoreId)),
+            (std::vector<std::string>{"(no entry)"}));
+  EXPECT_TRUE(remote_counters(again, false).empty());
 }

@@ -220,8 +220,9 @@ TEST(Store, ProbedOptionsAreKeptByKey) {
   ASSERT_TRUE(empty.ok() && empty->has_value()); // probed, nothing accepted: still an answer
   EXPECT_TRUE((*empty)->empty());
   EXPECT_FALSE((*(*s)->probed_options("probe:cc2:abc")).has_value());
-  // The stored format is a JSON list in meta, as older llmcc versions wrote it.
-  auto db = Database::open(path, Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
+  // The stored format is a JSON list in meta (in the tuning file since main
+  // schema 9), as older llmcc versions wrote it.
+  auto db = Database::open(tuning_db_path(path), Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
   ASSERT_TRUE(db.ok());
   auto st = (*db)->prepare("SELECT value FROM meta WHERE key='probe:cc1:abc'");
   ASSERT_TRUE(st.ok() && *st->step());
@@ -307,7 +308,9 @@ TEST(Store, FullDatabaseFailsTheWriteCleanly) {
   auto s = Store::adopt(std::move(*db));
   ASSERT_TRUE(s.ok()) << s.error().message;
   Status st = Status::success();
-  for (int i = 0; i < 200 && st.ok(); ++i) {
+  // The migrations to the current schema leave free pages (dropped and rebuilt
+  // tables): the first records fill those.
+  for (int i = 0; i < 5000 && st.ok(); ++i) {
     st = (*s)->record(compile_of("/src/file_with_a_long_name_" + std::to_string(i) + ".c"),
                       {{"compile.plain", 1}});
   }
@@ -549,8 +552,72 @@ INSERT INTO tuning.trials(id, session_id, tu_key, source, config_id, planner, op
   // The compile path's file stays as it was: the table is the tools' alone.
   auto main = Database::open(path, Database::Mode::ReadOnly, Store::kToolBusyTimeoutMs);
   ASSERT_TRUE(main.ok());
-  EXPECT_EQ(count_rows(**main, "PRAGMA user_version"), 8);
+  EXPECT_EQ(count_rows(**main, "PRAGMA user_version"), kSchemaVersion);
   EXPECT_EQ(count_rows(**main, "SELECT COUNT(*) FROM sqlite_master WHERE name='rejections'"), 0);
+}
+
+TEST(TuningDatabase, SchemaEightMovesMetaAndTusOutAndKeepsEveryRow) {
+  TempDir d;
+  const std::string path = d.path() + "/llmcc.db";
+  {
+    // As llmcc wrote it before this step: main schema 8, tuning schema 2.
+    auto db = Database::open(path, Database::Mode::ReadWrite, Store::kToolBusyTimeoutMs);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    ASSERT_TRUE(attach_tuning(**db, tuning_db_path(path), Database::Mode::ReadWrite, 2).ok());
+    ASSERT_TRUE(migrate_to(**db, 8).ok());
+    ASSERT_TRUE((*db)->exec(R"sql(
+INSERT INTO meta(key, value) VALUES('store_id', 'kept'), ('probe:cc1:abc', '["-funroll-loops"]');
+INSERT INTO tus(tu_key, source_rel, compiler_id, base_flags, features_json, created, feature_schema)
+  VALUES('tu1', 'src/a.c', 'gcc12', '-O2', '{"extractor":"gcc-plugin"}', 5, 3);
+INSERT INTO compilers(id, path, mtime_ns, size, family, version, target, binary_hash, version_text, created)
+  VALUES('gcc12', '/usr/bin/gcc-12', 11, 22, 'gcc', '12.2.0', 'x86_64-linux-gnu', 'ab', 'gcc 12', 1);
+INSERT INTO stats(name, count) VALUES('compile.plain', 41), ('link', 2);
+INSERT INTO configs(id, canonical, json) VALUES(1, '-O3', '{"opt":"-O3","options":[],"pipeline":""}');
+INSERT INTO winners(tu_key, source_rel, source_base, compiler_id, host_fp, hw_class, objective, config_id, created)
+  VALUES('tu1', 'src/a.c', 'a.c', 'gcc12', 'h1', 'c1', 'time', 1, 9);
+)sql")
+                    .ok());
+  }
+  for (int round = 0; round < 2; ++round) { // the second open finds nothing to do
+    auto s = Store::open(path);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    auto c = (*s)->find_compiler("/usr/bin/gcc-12", 11, 22);
+    ASSERT_TRUE(c.ok() && *c);
+    EXPECT_EQ((*c)->id, "gcc12");
+    EXPECT_EQ((*c)->version, "12.2.0");
+    auto stats = (*s)->stats();
+    ASSERT_TRUE(stats.ok());
+    EXPECT_EQ(stats->at("compile.plain"), 41 + round);
+    ASSERT_TRUE((*s)->record(std::nullopt, {{"compile.plain", 1}}).ok());
+    EXPECT_EQ((*s)->stats()->at("compile.plain"), 42 + round);
+    auto probed = (*s)->probed_options("probe:cc1:abc");
+    ASSERT_TRUE(probed.ok() && *probed);
+    EXPECT_EQ(**probed, std::vector<std::string>{"-funroll-loops"});
+    auto features = (*s)->features("tu1", 3);
+    ASSERT_TRUE(features.ok() && *features);
+    EXPECT_EQ((*features)->family, "gcc"); // the join across the two files
+    EXPECT_EQ((*features)->extractor, "gcc-plugin");
+    auto exact = (*s)->winner_config_exact("tu1", "gcc12", "h1");
+    ASSERT_TRUE(exact.ok() && *exact);
+    EXPECT_EQ((*exact)->display(), "-O3");
+    auto nearest = (*s)->winner_config_nearest("src/a.c", "gcc12", "c1");
+    ASSERT_TRUE(nearest.ok() && *nearest);
+    EXPECT_TRUE((*s)->has_candidate_winner("gcc12", "h9", "c1", "a.c").value_or(false));
+  }
+  auto main = Database::open(path, Database::Mode::ReadOnly, Store::kToolBusyTimeoutMs);
+  ASSERT_TRUE(main.ok());
+  EXPECT_EQ(count_rows(**main, "PRAGMA user_version"), kSchemaVersion);
+  // What every compile parses: five tables, five indexes (two tables are their own key).
+  EXPECT_EQ(count_rows(**main, "SELECT COUNT(*) FROM sqlite_master WHERE type='table'"), 5);
+  EXPECT_EQ(count_rows(**main, "SELECT COUNT(*) FROM sqlite_master WHERE type='index'"), 5);
+  EXPECT_EQ(count_rows(**main, "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('meta', 'tus', "
+                               "'compilers_by_path', 'winners_by_path', 'compilers_v9', 'stats_v9')"),
+            0);
+  auto tuning = Database::open(tuning_db_path(path), Database::Mode::ReadOnly, Store::kToolBusyTimeoutMs);
+  ASSERT_TRUE(tuning.ok());
+  EXPECT_EQ(count_rows(**tuning, "PRAGMA user_version"), kTuningSchemaVersion);
+  EXPECT_EQ(count_rows(**tuning, "SELECT COUNT(*) FROM meta"), 2);
+  EXPECT_EQ(count_rows(**tuning, "SELECT COUNT(*) FROM tus WHERE base_flags='-O2' AND feature_schema=3"), 1);
 }
 
 TEST(StoreId, KeptPerDatabaseAndNewForACopyElsewhere) {
