@@ -42,7 +42,8 @@ Expected<std::vector<TuPlan>> select_tus(const ProgramMap& program, const TuneOp
   auto make_state = [&](const ProgramTu& t, double share) {
     TuPlan s;
     s.compile = t.compile;
-    std::string root = find_project_root(t.compile.source, config);
+    std::vector<std::string> args(t.compile.argv.begin() + 1, t.compile.argv.end());
+    std::string root = find_project_root(t.compile.source, config, prefix_map_roots(args, t.compile.cwd));
     s.source_rel = fs::relative_to(t.compile.source, root).value_or(fs::base_name(t.compile.source));
     s.share = share;
     return s;
@@ -141,7 +142,7 @@ std::vector<TuPlan> select_tus_by_source(const ProgramMap& program, const Config
   std::vector<TuPlan> out;
   for (const auto& t : program.tus) {
     std::vector<std::string> args(t.compile.argv.begin() + 1, t.compile.argv.end());
-    std::string root = find_project_root(t.compile.source, config);
+    std::string root = find_project_root(t.compile.source, config, prefix_map_roots(args, t.compile.cwd));
     std::string rel = fs::relative_to(t.compile.source, root).value_or(fs::base_name(t.compile.source));
     if (uses_lto(args) || std::find(sources.begin(), sources.end(), rel) == sources.end()) {
       continue;

@@ -2,10 +2,40 @@
 
 #include "config/config.h"
 #include "util/fs.h"
+#include "util/strings.h"
+
+#include <array>
+#include <string_view>
 
 namespace llmcc {
 
-std::string find_project_root(const std::string& source_abs, const Config& config) {
+std::vector<std::string> prefix_map_roots(const std::vector<std::string>& args, const std::string& cwd) {
+  static const std::array kMaps = {"-ffile-prefix-map=", "-fdebug-prefix-map=", "-fmacro-prefix-map="};
+  std::vector<std::string> out;
+  for (const auto& a : args) {
+    for (std::string_view m : kMaps) {
+      if (!starts_with(a, m)) {
+        continue;
+      }
+      std::string_view value = std::string_view(a).substr(m.size());
+      std::string old(value.substr(0, value.find('=')));
+      // "/" or "." would make every path, or only the build directory, a root.
+      if (old.empty() || old == "/" || old == ".") {
+        continue;
+      }
+      // As given (sources are matched as given) and with links resolved.
+      std::string abs = fs::absolute(old, cwd);
+      out.push_back(abs);
+      if (std::string real = fs::real_path(abs); !real.empty() && real != abs) {
+        out.push_back(real);
+      }
+    }
+  }
+  return out;
+}
+
+std::string find_project_root(const std::string& source_abs, const Config& config,
+                              const std::vector<std::string>& declared_roots) {
   if (std::string base = config.str("base_dir"); !base.empty()) {
     return fs::real_path(base).empty() ? base : fs::real_path(base);
   }
@@ -19,7 +49,13 @@ std::string find_project_root(const std::string& source_abs, const Config& confi
     }
     dir = fs::dir_name(dir);
   }
-  return start;
+  std::string outermost;
+  for (const auto& root : declared_roots) {
+    if (starts_with(source_abs, root + "/") && (outermost.empty() || root.size() < outermost.size())) {
+      outermost = root;
+    }
+  }
+  return outermost.empty() ? start : outermost;
 }
 
 TuContext make_tu_context(const std::string& cwd, const std::string& compiler_path, ClassifiedArgs args,
@@ -30,7 +66,7 @@ TuContext make_tu_context(const std::string& cwd, const std::string& compiler_pa
   tu.source_abs = fs::absolute(args.source, cwd);
   tu.output_abs = fs::absolute(args.output, cwd);
   tu.args = std::move(args);
-  tu.project_root = find_project_root(tu.source_abs, config);
+  tu.project_root = find_project_root(tu.source_abs, config, prefix_map_roots(tu.args.args, cwd));
   tu.source_rel = fs::relative_to(tu.source_abs, tu.project_root).value_or(fs::base_name(tu.source_abs));
   return tu;
 }

@@ -25,9 +25,17 @@ struct TuContext {
   std::string source_rel;   // source relative to project_root (or its file name)
 };
 
+// The directories a command's -ffile-prefix-map=, -fdebug-prefix-map= and
+// -fmacro-prefix-map= options map away (their OLD side, absolute from `cwd`):
+// a build that maps a directory out of its outputs declares it the root of
+// its checkout (Debian's dpkg-buildflags map the package's source tree).
+std::vector<std::string> prefix_map_roots(const std::vector<std::string>& args, const std::string& cwd);
+
 // base_dir from config, else the nearest ancestor of the source holding .git or
-// .llmcc.conf, else the source's directory.
-std::string find_project_root(const std::string& source_abs, const Config& config);
+// .llmcc.conf, else the outermost of `declared_roots` that holds the source
+// (prefix_map_roots), else the source's directory.
+std::string find_project_root(const std::string& source_abs, const Config& config,
+                              const std::vector<std::string>& declared_roots = {});
 
 // The context of a single-source compile (`args.kind == Compile`) run in `cwd`.
 TuContext make_tu_context(const std::string& cwd, const std::string& compiler_path, ClassifiedArgs args,
