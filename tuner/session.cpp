@@ -28,6 +28,7 @@
 #include "tuner/build_driver.h"
 #include "tuner/cmake_capture.h"
 #include "tuner/compiler_space.h"
+#include "tuner/pgo_holdout.h"
 #include "tuner/pgo_training.h"
 #include "tuner/progress.h"
 #include "tuner/program_map.h"
@@ -164,24 +165,16 @@ Status Session::prepare() {
   return {};
 }
 
-// The PGO overfitting guard's second input: --bench-holdout, else the --verify
-// command measured with the session's objective (its CPU time, or its
-// instructions). Verify runs are the user's other input already (tests), and
-// no benchmark format reads a score from them, so the command's cost is the score.
+// The PGO overfitting guard's second input (tuner/pgo_holdout.h).
 void Session::set_up_holdout(const BenchSpec& bench) {
-  BenchSpec holdout = bench;
-  if (!m_o.bench_holdout.empty()) {
-    holdout.argv = m_o.bench_holdout;
-  } else if (m_pgo && !m_o.verify.empty() && m_objective != Objective::Size) {
-    holdout.argv = m_o.verify;
-    holdout.format = "time";
-    holdout.regex.clear();
-    holdout.higher_is_better = false;
-    m_summary.notes.push_back("PGO holdout input: the --verify command (no --bench-holdout)");
-  } else {
+  std::optional<HoldoutInput> in = holdout_input(bench, m_o.bench_holdout, m_o.verify, m_pgo, m_objective);
+  if (!in) {
     return;
   }
-  m_holdout.emplace(m_program.files(), holdout, m_objective);
+  if (in->from_verify) {
+    m_summary.notes.push_back(kVerifyHoldoutNote);
+  }
+  m_holdout.emplace(m_program.files(), in->bench, m_objective);
   m_holdout->set_reference("", OutputPolicy{false, ""}); // another input: another output
 }
 

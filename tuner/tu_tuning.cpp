@@ -321,11 +321,9 @@ std::optional<size_t> TuTuning::choose(const std::vector<ConfirmedWin>& wins) {
   m_env.progress->status(fmt::format("[{}] holdout run: {} against {}...", m_tu.source_rel,
                                      wins[*chosen].cand.config.display(),
                                      rival ? plain[*rival].cand.config.display() : "the plain build"));
-  PairRuns runs =
-      m_env.holdout->measure_pairs(rival_copy, m_cand_copy, m_deterministic ? 1 : std::max(5, m_o.repeats));
+  PairRuns runs = m_env.holdout->measure_pairs(rival_copy, m_cand_copy, holdout_pairs(m_deterministic, m_o.repeats));
   m_env.progress->clear();
-  double ratio = runs.ok ? median(runs.base) / median(runs.cand) : 0;
-  const bool keeps = runs.ok && ratio >= 1.0;
+  const auto [ratio, keeps] = holdout_verdict(runs);
   const std::string against = rival ? plain[*rival].cand.config.display() : "the plain build";
   m_summary.notes.push_back(fmt::format("{}: holdout {:.3f}x for {} against {}: {}", m_tu.source_rel, ratio,
                                         wins[*chosen].cand.config.display(), against,
