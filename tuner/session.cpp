@@ -52,6 +52,16 @@ constexpr const char* kClaimedSourcesKey = "claimed_sources";
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
+// `notes` after `earlier`, each once.
+std::vector<std::string> with_notes(std::vector<std::string> earlier, const std::vector<std::string>& notes) {
+  for (const auto& n : notes) {
+    if (std::find(earlier.begin(), earlier.end(), n) == earlier.end()) {
+      earlier.push_back(n);
+    }
+  }
+  return earlier;
+}
+
 class Session {
 public:
   Session(const TuneOptions& o, const Config& config, Store& store, const PlannerFactory& factory, TuClaims* claims)
@@ -99,6 +109,7 @@ private:
   TuneSummary m_summary;
   std::vector<std::string> m_done_sources;                 // resumed sessions skip these
   std::vector<std::string> m_claimed_sources;              // held by another host: resume tries them again
+  std::vector<std::string> m_said_notes; // the resumed session's notes its interrupted run printed
   TrialHistory m_history; // trials of the session being resumed
 };
 
@@ -237,6 +248,10 @@ Status Session::open_session_row() {
     auto session = m_store.session(m_o.resume_session);
     if (session && *session) {
       m_done_sources = (*session)->summary.value("done_sources", std::vector<std::string>{});
+      // An interrupted run printed its summary, notes included: they are not said again.
+      if ((*session)->state == SessionState::Interrupted) {
+        m_said_notes = (*session)->summary.value("notes", std::vector<std::string>{});
+      }
     }
     if (auto trials = m_store.trials(m_o.resume_session)) {
       for (auto& t : *trials) {
@@ -262,6 +277,7 @@ Status Session::open_session_row() {
 
 void Session::save_state(SessionState state) {
   nlohmann::json j = m_summary.to_json();
+  j["notes"] = with_notes(m_said_notes, m_summary.notes);
   j["done_sources"] = m_done_sources;
   j[kClaimedSourcesKey] = m_claimed_sources;
   (void)m_store.update_session(m_summary.session_id, state, j);
@@ -475,6 +491,11 @@ Expected<TuneSummary> Session::run() {
   m_summary.seconds = seconds_since(m_started);
   m_summary.state = tune_stop_requested() ? SessionState::Interrupted : SessionState::Done;
   save_state(m_summary.state);
+  // Said once: the stored summary keeps every note of the session, this run
+  // prints those its interrupted run did not.
+  std::erase_if(m_summary.notes, [&](const std::string& n) {
+    return std::find(m_said_notes.begin(), m_said_notes.end(), n) != m_said_notes.end();
+  });
   std::error_code ec;
   for (const char* f : {"/base", "/cand", "/orig", "/final", "/native", "/trial.json"}) {
     std::filesystem::remove_all(m_work_dir + f, ec);
