@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PGO benchmark (issue 15): tuned+PGO vs tuned-only vs PGO-only vs -O3.
+r"""PGO benchmark (issue 15): tuned+PGO vs tuned-only vs PGO-only vs -O3.
 
 For each program (bench/kernels interp, sort, hashing; examples/make-c as the
 multi-TU example) and compiler (gcc, clang):
@@ -16,9 +16,17 @@ counts and every variant is counted once under callgrind (deterministic: the
 machine's load does not change the figure; fewer instructions is not always
 less time).
 
-Usage: bench/pgo_bench.py --bin build/bin [--budget 6] [--rounds 7]
+With --short the kernels run their short forms (bench/tune_kernels.py SHORT,
+about 1/30 of the work: a callgrind run takes about a second) and make-c its
+input 40, unless --make-c-size says otherwise.
+
+Usage: bench/pgo_bench.py --bin build/bin [--budget 6] [--rounds 7] [--seed 1]
                           [--programs interp,sort,hashing,make-c] [--compilers gcc,clang]
-                          [--objective time|instructions] [--out results.json]
+                          [--objective time|instructions] [--short] [--out results.json]
+
+The timed side-by-side of docs/benchmarks.md section 6, on a quiet machine, is one command:
+  bench/pgo_bench.py --bin build/bin --budget 12 --rounds 9 \
+      --programs interp,sort,csvparse,make-c --compilers gcc,clang --out bench/results/pgo_<date>.json
 """
 import argparse
 import glob
@@ -30,6 +38,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -47,6 +56,7 @@ def run(cmd, **kw):
 
 
 MAKE_C_SIZE = "200"
+SHORT = False
 
 
 def project(name, dest):
@@ -56,7 +66,10 @@ def project(name, dest):
         for f in glob.glob(os.path.join(ROOT, "examples", "make-c", "*")):
             shutil.copy(f, dest)
         return dest, os.path.join(dest, "makec_demo"), ["./makec_demo", MAKE_C_SIZE]
-    shutil.copy(os.path.join(HERE, "kernels", name + ".c"), os.path.join(dest, "kernel.c"))
+    sys.path.insert(0, HERE)
+    from tune_kernels import kernel_source
+    with open(os.path.join(dest, "kernel.c"), "w") as f:
+        f.write(kernel_source(name, SHORT))
     with open(os.path.join(dest, "Makefile"), "w") as f:
         f.write(MAKEFILE)
     return dest, os.path.join(dest, "prog"), ["./prog"]
@@ -82,17 +95,18 @@ def pgo_only(d, binary, bench, cc):
         plain_build(d, cc, "-O2 -fprofile-instr-use=" + merged)
 
 
-def tuned(d, binary, bench, cc, llmcc_bin, budget, pgo, objective="time"):
+def tuned(d, binary, bench, cc, llmcc_bin, budget, pgo, objective="time", seed=1):
     env = dict(os.environ, LLMCC_DIR=os.path.join(d, ".state"), LLMCC_CC=cc,
                PATH=llmcc_bin + ":" + os.environ["PATH"])
     run(["make", "-s", "-B", "CC=llmcc", "CFLAGS=-O2"], cwd=d, env=env)
     cmd = ["llmcc", "tune", "--build-dir", ".", "--bench", " ".join(bench), "--budget", str(budget),
-           "--repeats", "3", "--max-tus", "2", "--seed", "1", "--objective", objective, "--json", "-q"]
+           "--repeats", "3", "--max-tus", "2", "--seed", str(seed), "--objective", objective, "--json", "-q"]
     if pgo:
         cmd.append("--pgo")
     out = run(cmd, cwd=d, env=env).stdout
     summary = json.loads(out)
-    return {t["source"]: t.get("config", "") or t.get("status") for t in summary.get("tus", [])}
+    return {t["source"]: {"winner": t.get("config", "") or t.get("status"), "trials": t.get("trials"),
+                          "profile_trials": t.get("profile_trials", 0)} for t in summary.get("tus", [])}
 
 
 def cpu_time(binary_dir, bench):
@@ -118,22 +132,28 @@ def instructions(binary_dir, bench):
 
 
 def main():
-    global MAKE_C_SIZE
-    ap = argparse.ArgumentParser()
+    global MAKE_C_SIZE, SHORT
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", required=True)
     ap.add_argument("--budget", type=int, default=6)
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--programs", default="interp,sort,hashing,make-c")
     ap.add_argument("--compilers", default="gcc,clang")
     ap.add_argument("--objective", default="time", choices=["time", "instructions"])
-    ap.add_argument("--make-c-size", default=MAKE_C_SIZE, help="make-c's input size (callgrind is ~50x slower)")
+    ap.add_argument("--make-c-size", default="", help="make-c's input size (callgrind is ~50x slower; default "
+                    + MAKE_C_SIZE + ", 40 with --short)")
+    ap.add_argument("--short", action="store_true", help="the kernels' short forms (bench/tune_kernels.py)")
+    ap.add_argument("--seed", type=int, default=1, help="the sessions' planner seed")
     ap.add_argument("--out", default="")
     a = ap.parse_args()
-    MAKE_C_SIZE = a.make_c_size
+    SHORT = a.short
+    MAKE_C_SIZE = a.make_c_size or ("40" if a.short else MAKE_C_SIZE)
     if a.objective == "instructions":
         a.rounds = 1  # deterministic
     llmcc_bin = os.path.abspath(a.bin)
-    results = {"load_before": os.getloadavg(), "objective": a.objective, "rows": []}
+    results = {"load_before": os.getloadavg(), "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+               "objective": a.objective, "budget": a.budget, "seed": a.seed, "short": a.short,
+               "make_c_size": MAKE_C_SIZE, "bin": llmcc_bin, "rows": []}
     work = tempfile.mkdtemp(prefix="llmcc-pgo-bench-")
     try:
         for cc in a.compilers.split(","):
@@ -147,7 +167,8 @@ def main():
                     elif v == "pgo-only":
                         pgo_only(d, binary, bench, cc)
                     else:
-                        configs[v] = tuned(d, binary, bench, cc, llmcc_bin, a.budget, v == "tuned+pgo", a.objective)
+                        configs[v] = tuned(d, binary, bench, cc, llmcc_bin, a.budget, v == "tuned+pgo", a.objective,
+                                           a.seed)
                     variants[v] = d
                     print(f"{cc} {name}: built {v} {configs.get(v, '')}", file=sys.stderr, flush=True)
                 times = {v: [] for v in variants}
@@ -169,6 +190,7 @@ def main():
     finally:
         shutil.rmtree(work, ignore_errors=True)
     results["load_after"] = os.getloadavg()
+    results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     text = json.dumps(results, indent=1)
     if a.out:
         with open(a.out, "w") as f:

@@ -30,7 +30,8 @@ enum class Verdict {
   Interrupted,    // Ctrl-C before a measurement
   NotConfirmed,   // a confirmation run did not show the gain again
   // gcc refused the trained profile for this config (-Werror=coverage-mismatch:
-  // its early-pass flags differ from the training build's)
+  // its early-pass flags differ from the training build's) or did not find it
+  // for some function or at all (-Wmissing-profile); never measured
   ProfileMismatch,
   // The objective's tool could not run this program: callgrind (valgrind 3.19)
   // does not decode AVX-512, which -march=native emits on such CPUs. Says

@@ -78,7 +78,8 @@ void print_summary(const TuneSummary& s, bool whole) {
     bool tuned = t.status == TuStatus::Tuned || t.status == TuStatus::Confirmed;
     rows.push_back({t.source_rel, std::string(to_string(t.status)), fmt_score(t.baseline), tuned ? fmt_score(t.best) : "-",
                     tuned ? fmt::format("{:.3f}x [{:.3f}, {:.3f}]", t.speedup, t.speedup_low, t.speedup_high) : "-",
-                    std::to_string(t.trials), tuned ? t.config : t.reason});
+                    t.profile_trials > 0 ? fmt::format("{}+{}", t.trials, t.profile_trials) : std::to_string(t.trials),
+                    tuned ? t.config : t.reason});
   }
   if (!whole) {
     const size_t width = terminal_width();
@@ -124,7 +125,8 @@ void print_summary(const TuneSummary& s, bool whole) {
   for (const auto& line : s.worth.describe()) {
     fmt::print("{}\n", line);
   }
-  fmt::print("session {} {} after {} trials in {:.0f}s\n", s.session_id, to_string(s.state), s.trials, s.seconds);
+  fmt::print("session {} {} after {} trials{} in {:.0f}s\n", s.session_id, to_string(s.state), s.trials,
+             s.profile_trials > 0 ? fmt::format(" (+{} profile)", s.profile_trials) : "", s.seconds);
   if (s.state == SessionState::Interrupted) {
     fmt::print("resume with: llmcc tune --resume\n");
   }
@@ -150,7 +152,10 @@ void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
       ->check(CLI::IsMember({"auto", "yes", "no"}));
   cmd->add_option("--objective", a->o.objective, "time, size or instructions (callgrind; deterministic)")
       ->check(CLI::IsMember({"time", "size", "instructions"}));
-  cmd->add_option("--budget", a->o.budget, "candidate trials in total")->check(CLI::Range(1, 100000));
+  cmd->add_option("--budget", a->o.budget,
+                  "candidate trials in total (flag configurations: with --pgo, each TU's profile trials come on top, "
+                  "at most 2 + its trials/12)")
+      ->check(CLI::Range(1, 100000));
   cmd->add_option("--time", a->time, "stop after this long, e.g. 20m");
   cmd->add_option("--tu", a->o.tus, "tune only these sources (repeatable); default: the hot TUs");
   cmd->add_option("--max-tus", a->o.max_tus, "at most this many hot TUs")->check(CLI::Range(1, 1000));
@@ -164,7 +169,8 @@ void register_tune(CLI::App& app, ToolContext& ctx, std::vector<Subcommand>& out
   cmd->add_option("--min-gain", a->o.min_gain, "smallest gain worth keeping (0.01 = 1%)");
   cmd->add_flag("--allow-unsafe-math", a->o.allow_unsafe_math, "also try -ffast-math and kin (changes FP results)");
   cmd->add_flag("--pgo{on}", a->o.pgo,
-                "profile-guided tuning: train with the benchmark, try profile use per TU (--pgo=auto|on|off; "
+                "profile-guided tuning: train with the benchmark, try profile use per TU after its flag search, "
+                "on top of --budget: the user's flags and the best configs with the profile (--pgo=auto|on|off; "
                 "default: the pgo setting)")
       ->check(CLI::IsMember({"auto", "on", "off"}));
   cmd->add_option("--bench-holdout", a->holdout,

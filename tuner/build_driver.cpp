@@ -142,6 +142,9 @@ BuildResult BuildDriver::run_build(const std::vector<CapturedCommand>& tus, cons
                           tail_lines(p->out + p->err, 15));
       return r;
     }
+    if (r.output.size() < kBuildOutputLimit) {
+      r.output += (p->out + p->err).substr(0, kBuildOutputLimit - r.output.size());
+    }
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!seen_file.empty()) {

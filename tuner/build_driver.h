@@ -19,9 +19,14 @@
 
 namespace llmcc {
 
+inline constexpr size_t kBuildOutputLimit = 64 * 1024;
+
 struct BuildResult {
   bool ok = false;
   std::string log; // tail of the build output on failure
+  // What a successful build printed (its warnings: gcc says a profile was not
+  // found only as a warning), at most kBuildOutputLimit bytes.
+  std::string output;
   double seconds = 0;
   std::string object_hash; // of the TU's object after the build
   std::string binary_hash; // of what the benchmark loads (binary, in-tree shared libraries)

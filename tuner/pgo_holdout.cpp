@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "tuner/statistics.h"
+
 namespace llmcc {
 
 std::optional<Candidate> holdout_rival_to_confirm(const std::vector<Candidate>& sorted,
@@ -19,6 +21,36 @@ std::optional<Candidate> holdout_rival_to_confirm(const std::vector<Candidate>& 
     }
   }
   return std::nullopt;
+}
+
+std::optional<HoldoutInput> holdout_input(const BenchSpec& bench, const std::vector<std::string>& bench_holdout,
+                                          const std::vector<std::string>& verify, bool pgo, Objective objective) {
+  HoldoutInput in{bench, false};
+  if (!bench_holdout.empty()) {
+    in.bench.argv = bench_holdout;
+    return in;
+  }
+  if (!pgo || verify.empty() || objective == Objective::Size) {
+    return std::nullopt;
+  }
+  in.bench.argv = verify;
+  in.bench.format = "time";
+  in.bench.regex.clear();
+  in.bench.higher_is_better = false;
+  in.from_verify = true;
+  return in;
+}
+
+int holdout_pairs(bool deterministic, int repeats) { return deterministic ? 1 : std::max(5, repeats); }
+
+HoldoutVerdict holdout_verdict(const PairRuns& runs) {
+  HoldoutVerdict v;
+  if (!runs.ok || runs.base.empty() || runs.cand.empty()) {
+    return v;
+  }
+  v.ratio = median(runs.base) / median(runs.cand);
+  v.keeps = v.ratio >= 1.0;
+  return v;
 }
 
 } // namespace llmcc

@@ -44,6 +44,10 @@ Difference difference_of(const TuneConfig& c) {
   if (native) {
     d.base += " -march=native";
   }
+  // Part of the base: a shortened config still says it uses the profile.
+  if (c.uses_profile()) {
+    d.base += " pgo=use";
+  }
   for (const auto& o : c.options) {
     if (!is_native(o)) {
       d.added.push_back(added_form(o));
@@ -180,6 +184,8 @@ TuneConfig config_from_display(const std::string& text) {
       c.opt_level = w;
     } else if (starts_with(w, "passes=")) {
       c.pipeline = w.substr(7);
+    } else if (w == "pgo=use") {
+      c.pgo = kPgoRequest;
     } else if (w == "-mllvm" && i + 1 < words.size()) {
       c.options.push_back(w + " " + words[++i]);
     } else {
@@ -193,8 +199,10 @@ std::string format_trial_line(const TrialLine& t, size_t width, bool whole) {
   auto prefix_with = [&](const std::string& source, bool aligned) {
     int digits = aligned ? static_cast<int>(std::to_string(std::max(t.budget, 1)).size()) : 1;
     std::string speedup = t.speedup ? fmt::format("{:.3f}x", *t.speedup) : "-";
-    return fmt::format("[{}] {:>{}}/{} {:<{}} {:>{}} best {:.3f}x ETA {} ", source, t.done, digits, t.budget,
-                       t.verdict, aligned ? 7 : 1, speedup, aligned ? 7 : 1, t.best, format_duration(t.eta_sec));
+    std::string profile = t.profile > 0 ? fmt::format(" (+{} profile)", t.profile) : "";
+    return fmt::format("[{}] {:>{}}/{}{} {:<{}} {:>{}} best {:.3f}x ETA {} ", source, t.done, digits, t.budget,
+                       profile, t.verdict, aligned ? 7 : 1, speedup, aligned ? 7 : 1, t.best,
+                       format_duration(t.eta_sec));
   };
   if (whole) {
     return prefix_with(t.source, true) + t.config.display();

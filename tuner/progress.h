@@ -22,6 +22,7 @@ struct TrialLine {
   double eta_sec = 0;
   std::string op; // the planner's operator ("seed", "explore", ...)
   TuneConfig config;
+  int profile = 0; // --pgo: profile trials so far, on top of the budget ("12/12 (+3 profile)")
 };
 
 class Progress {
@@ -48,7 +49,8 @@ private:
 size_t terminal_width();
 
 // The config as its difference from the nearest named base: the -O level, with
-// -march=native when it has it ("-O3 -march=native +fno-math-errno"). An added
+// -march=native and the profile (pgo=use) when it has them ("-O3 -march=native
+// +fno-math-errno"). An added
 // option loses its leading dashes and gets a "+"; "-mllvm -x=1" shows as
 // "+mllvm:x=1", a pass pipeline as "+passes=...".
 std::string config_difference(const TuneConfig& c);

@@ -9,6 +9,7 @@
 #include "tuner/object_size.h"
 #include "tuner/statistics.h"
 #include "tuner/verification.h"
+#include "util/strings.h"
 
 namespace llmcc {
 
@@ -24,6 +25,20 @@ namespace {
 
 double seconds_since(std::chrono::steady_clock::time_point started) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
+// gcc's -Wmissing-profile lines in a profile trial's build output; "" for none.
+std::string profile_not_found(const TuneConfig& config, const std::string& output) {
+  if (!config.uses_profile()) {
+    return {};
+  }
+  std::string lines;
+  for (const auto& line : split(output, '\n')) {
+    if (line.find("[-Wmissing-profile]") != std::string::npos) {
+      lines += line + "\n";
+    }
+  }
+  return lines;
 }
 
 } // namespace
@@ -54,6 +69,12 @@ Screened Screening::screen(const Proposal& p, int trial) {
   } else if (!b.ok) {
     r.outcome.verdict = Verdict::CompileError;
     r.outcome.detail = b.log.substr(0, 2000);
+  } else if (std::string missing = profile_not_found(p.config, b.output); !missing.empty()) {
+    // The same trap without an error: early inlining removed a function the
+    // config keeps (-O1, -fno-inline), or the profile is not where gcc looks.
+    // The program would run with part of the profile or none, a silent loss.
+    r.outcome.verdict = Verdict::ProfileMismatch;
+    r.outcome.detail = missing.substr(0, 2000);
   } else if (b.object_hash == m.base_build.object_hash) {
     r.outcome.verdict = Verdict::Identical;
     r.outcome.detail = "same object code as the baseline";

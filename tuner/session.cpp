@@ -28,6 +28,7 @@
 #include "tuner/build_driver.h"
 #include "tuner/cmake_capture.h"
 #include "tuner/compiler_space.h"
+#include "tuner/pgo_holdout.h"
 #include "tuner/pgo_training.h"
 #include "tuner/progress.h"
 #include "tuner/program_map.h"
@@ -50,6 +51,16 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kClaimedSourcesKey = "claimed_sources";
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// `notes` after `earlier`, each once.
+std::vector<std::string> with_notes(std::vector<std::string> earlier, const std::vector<std::string>& notes) {
+  for (const auto& n : notes) {
+    if (std::find(earlier.begin(), earlier.end(), n) == earlier.end()) {
+      earlier.push_back(n);
+    }
+  }
+  return earlier;
+}
 
 class Session {
 public:
@@ -98,6 +109,7 @@ private:
   TuneSummary m_summary;
   std::vector<std::string> m_done_sources;                 // resumed sessions skip these
   std::vector<std::string> m_claimed_sources;              // held by another host: resume tries them again
+  std::vector<std::string> m_said_notes; // the resumed session's notes its interrupted run printed
   TrialHistory m_history; // trials of the session being resumed
 };
 
@@ -164,24 +176,16 @@ Status Session::prepare() {
   return {};
 }
 
-// The PGO overfitting guard's second input: --bench-holdout, else the --verify
-// command measured with the session's objective (its CPU time, or its
-// instructions). Verify runs are the user's other input already (tests), and
-// no benchmark format reads a score from them, so the command's cost is the score.
+// The PGO overfitting guard's second input (tuner/pgo_holdout.h).
 void Session::set_up_holdout(const BenchSpec& bench) {
-  BenchSpec holdout = bench;
-  if (!m_o.bench_holdout.empty()) {
-    holdout.argv = m_o.bench_holdout;
-  } else if (m_pgo && !m_o.verify.empty() && m_objective != Objective::Size) {
-    holdout.argv = m_o.verify;
-    holdout.format = "time";
-    holdout.regex.clear();
-    holdout.higher_is_better = false;
-    m_summary.notes.push_back("PGO holdout input: the --verify command (no --bench-holdout)");
-  } else {
+  std::optional<HoldoutInput> in = holdout_input(bench, m_o.bench_holdout, m_o.verify, m_pgo, m_objective);
+  if (!in) {
     return;
   }
-  m_holdout.emplace(m_program.files(), holdout, m_objective);
+  if (in->from_verify) {
+    m_summary.notes.push_back(kVerifyHoldoutNote);
+  }
+  m_holdout.emplace(m_program.files(), in->bench, m_objective);
   m_holdout->set_reference("", OutputPolicy{false, ""}); // another input: another output
 }
 
@@ -244,6 +248,10 @@ Status Session::open_session_row() {
     auto session = m_store.session(m_o.resume_session);
     if (session && *session) {
       m_done_sources = (*session)->summary.value("done_sources", std::vector<std::string>{});
+      // An interrupted run printed its summary, notes included: they are not said again.
+      if ((*session)->state == SessionState::Interrupted) {
+        m_said_notes = (*session)->summary.value("notes", std::vector<std::string>{});
+      }
     }
     if (auto trials = m_store.trials(m_o.resume_session)) {
       for (auto& t : *trials) {
@@ -269,6 +277,7 @@ Status Session::open_session_row() {
 
 void Session::save_state(SessionState state) {
   nlohmann::json j = m_summary.to_json();
+  j["notes"] = with_notes(m_said_notes, m_summary.notes);
   j["done_sources"] = m_done_sources;
   j[kClaimedSourcesKey] = m_claimed_sources;
   (void)m_store.update_session(m_summary.session_id, state, j);
@@ -482,6 +491,11 @@ Expected<TuneSummary> Session::run() {
   m_summary.seconds = seconds_since(m_started);
   m_summary.state = tune_stop_requested() ? SessionState::Interrupted : SessionState::Done;
   save_state(m_summary.state);
+  // Said once: the stored summary keeps every note of the session, this run
+  // prints those its interrupted run did not.
+  std::erase_if(m_summary.notes, [&](const std::string& n) {
+    return std::find(m_said_notes.begin(), m_said_notes.end(), n) != m_said_notes.end();
+  });
   std::error_code ec;
   for (const char* f : {"/base", "/cand", "/orig", "/final", "/native", "/trial.json"}) {
     std::filesystem::remove_all(m_work_dir + f, ec);

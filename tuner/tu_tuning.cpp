@@ -15,13 +15,14 @@
 #include "tuner/confirmation.h"
 #include "tuner/object_size.h"
 #include "tuner/pgo_holdout.h"
-#include "tuner/pgo_planner.h"
+#include "tuner/pgo_schedule.h"
 #include "tuner/pgo_training.h"
 #include "tuner/progress.h"
 #include "tuner/screening.h"
 #include "tuner/statistics.h"
 #include "tuner/stop_request.h"
 #include "tuner/transfer.h"
+#include "tuner/trial_loop.h"
 #include "tuner/verification.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -34,9 +35,6 @@ namespace llmcc {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// The operator of a candidate retried with a profile trained for its own flags.
-constexpr const char* kRetrainedOp = "pgo-retrain";
 
 std::string opt_level_of(const std::vector<std::string>& args) {
   std::string level;
@@ -56,7 +54,7 @@ struct Baseline {
   double score = 0;
 };
 
-class TuTuning {
+class TuTuning : private TrialScreen {
 public:
   TuTuning(const TuningEnv& env, TuPlan& tu, int budget, bool can_hand_on, TuneSummary& summary)
       : m_env(env), m_o(*env.options), m_tu(tu), m_budget(budget), m_can_hand_on(can_hand_on), m_summary(summary),
@@ -87,8 +85,15 @@ private:
   // The winner among `wins`, PGO winners held out when they lose on the holdout run.
   std::optional<size_t> choose(const std::vector<ConfirmedWin>& wins);
   PlanningContext planning_context() const;
-  // False when the TU cannot be tuned at all.
-  bool screen_all(Planner& planner, std::vector<TrialOutcome> history);
+  // False when the TU cannot be tuned at all. `pgo`: the profile trials after
+  // the plain search (nullopt: no PGO).
+  bool screen_all(Planner& planner, std::optional<PgoSchedule>& pgo, const std::vector<TrialOutcome>& history);
+  // TrialScreen (tuner/trial_loop.h), for screen_all's loop.
+  std::optional<TrialOutcome> screen(const Proposal& p, int number) override;
+  std::optional<std::string> profile_for(const Proposal& p) override;
+  bool stopped() const override;
+  void shown(const Proposal& p, const TrialOutcome& out, const TrialTally& tally) override;
+  void say(const std::string& line) override;
   std::vector<ConfirmedWin> confirm();
   // `cand` built and re-measured against the baseline in fresh interleaved
   // runs, recorded as a "confirm" trial; nullopt (why in `failure`) when it
@@ -114,8 +119,12 @@ private:
   Baseline m_base;
   std::string m_cand_copy;
   std::vector<Candidate> m_candidates;
-  std::string m_profile; // the trained profile's hash, when PGO is on
-  int m_retrains = 0;    // profiles trained for a candidate's own flags (gcc's coverage mismatch)
+  std::string m_profile; // the trained profile's hash, once trained
+  std::optional<Screening> m_screening;
+  std::string m_planner_name;
+  int m_profile_bound = 0;   // profile trials on top of the budget, for the ETA
+  bool m_said_unmeasurable = false;
+  Clock::time_point m_started = Clock::now();
   std::string m_holdout_refusal; // why the holdout run refused the PGO winner, when it did
 };
 
@@ -245,8 +254,8 @@ bool TuTuning::train() {
   m_env.progress->status(fmt::format("[{}] PGO: building instrumented and running the benchmark once...",
                                      m_tu.source_rel));
   // gcc: the profile holds for the early-pass flags it was made with, here the
-  // user's own; a candidate whose flags change them is marked profile_mismatch
-  // and retried once with a profile of its own (retrain_for).
+  // user's own; a profile trial whose flags change them is marked
+  // profile_mismatch and retried once with a profile of its own (retrain_for).
   auto rec = train_profile(training_setup(), std::nullopt);
   m_env.progress->clear();
   if (!rec) {
@@ -262,12 +271,8 @@ bool TuTuning::train() {
 }
 
 std::optional<std::string> TuTuning::retrain_for(const TuneConfig& config) {
-  // Each retraining costs an instrumented build and a benchmark run.
-  constexpr int kMaxRetrains = 3;
-  if (m_retrains >= kMaxRetrains) {
-    return std::nullopt;
-  }
-  ++m_retrains;
+  // Each retraining costs an instrumented build and a benchmark run; the
+  // schedule asks at most once per profile trial, and those are bounded.
   TuneConfig plain = config;
   plain.pgo.clear();
   m_env.progress->status(fmt::format("[{}] PGO: training again with {}...", m_tu.source_rel, plain.display()));
@@ -316,11 +321,9 @@ std::optional<size_t> TuTuning::choose(const std::vector<ConfirmedWin>& wins) {
   m_env.progress->status(fmt::format("[{}] holdout run: {} against {}...", m_tu.source_rel,
                                      wins[*chosen].cand.config.display(),
                                      rival ? plain[*rival].cand.config.display() : "the plain build"));
-  PairRuns runs =
-      m_env.holdout->measure_pairs(rival_copy, m_cand_copy, m_deterministic ? 1 : std::max(5, m_o.repeats));
+  PairRuns runs = m_env.holdout->measure_pairs(rival_copy, m_cand_copy, holdout_pairs(m_deterministic, m_o.repeats));
   m_env.progress->clear();
-  double ratio = runs.ok ? median(runs.base) / median(runs.cand) : 0;
-  const bool keeps = runs.ok && ratio >= 1.0;
+  const auto [ratio, keeps] = holdout_verdict(runs);
   const std::string against = rival ? plain[*rival].cand.config.display() : "the plain build";
   m_summary.notes.push_back(fmt::format("{}: holdout {:.3f}x for {} against {}: {}", m_tu.source_rel, ratio,
                                         wins[*chosen].cand.config.display(), against,
@@ -379,21 +382,10 @@ PlanningContext TuTuning::planning_context() const {
   return pctx;
 }
 
-// Screening: the planner proposes, each proposal is tried once, until the budget
-// is spent, the planner has nothing left, or the TU shows no gain after a fair look.
-// Candidates whose code was already measured do not use the budget (TrialCount).
-bool TuTuning::screen_all(Planner& planner, std::vector<TrialOutcome> history) {
-  TrialCount count(m_budget);
-  for (const auto& h : history) {
-    count.add(costs_no_trial(h.verdict, h.detail));
-  }
-  int proposed = static_cast<int>(history.size());
-  m_res.trials = count.trials();
-  m_res.repeats = count.repeats();
-  double best = 1;
-  for (const auto& cand : m_candidates) {
-    best = std::max(best, cand.speedup);
-  }
+// Screening: the trial loop (tuner/trial_loop.h) decides what to try and when
+// to stop; this builds, measures and records each trial.
+bool TuTuning::screen_all(Planner& planner, std::optional<PgoSchedule>& pgo,
+                          const std::vector<TrialOutcome>& history) {
   ScreeningSetup setup;
   setup.driver = m_env.driver;
   setup.measure = m_env.measure;
@@ -410,77 +402,77 @@ bool TuTuning::screen_all(Planner& planner, std::vector<TrialOutcome> history) {
   setup.threshold = m_threshold;
   setup.pairs = m_deterministic ? 1 : std::max(2, m_o.repeats);
   setup.seed = m_o.seed;
-  Screening screening(std::move(setup));
-  auto started = Clock::now();
-
-  std::optional<Proposal> retry; // a profile_mismatch candidate with a profile trained for its flags
-  bool said_unmeasurable = false;
-  while (!count.spent() && !tune_stop_requested() && !m_env.out_of_time()) {
-    std::vector<Proposal> proposals;
-    if (retry) {
-      proposals.push_back(*std::exchange(retry, std::nullopt));
-    } else {
-      proposals = planner.propose(1);
-    }
-    if (proposals.empty()) {
-      m_env.progress->line(fmt::format("[{}] the planner has nothing more to propose", m_tu.source_rel));
-      break;
-    }
-    Proposal p = proposals.front();
-    if (p.config.pgo == kPgoRequest) {
-      p.config.pgo = m_profile; // the planner asks for profile use; this TU's profile is the one
-    }
-    Screened s = screening.screen(p, ++proposed);
-    if (s.fatal) {
-      return fail(*s.fatal);
-    }
-    const TrialOutcome& out = s.outcome;
-    if (count.add(costs_no_trial(out.verdict, out.detail))) {
-      ++m_summary.trials;
-    }
-    if (out.verdict == Verdict::Unmeasurable && !said_unmeasurable) {
-      said_unmeasurable = true;
-      m_env.progress->line(fmt::format("[{}] callgrind cannot run the code of {} on this CPU (valgrind decodes no "
-                                       "AVX-512): such candidates cost no trial and are not kept; --objective "
-                                       "time measures them",
-                                       m_tu.source_rel, p.config.display()));
-    }
-    m_res.trials = count.trials();
-    m_res.repeats = count.repeats();
-    const int done = count.trials();
-    if (out.verdict == Verdict::Ok) {
-      m_candidates.push_back({p.config, *out.speedup, p.op, p.rationale});
-      best = std::max(best, *out.speedup);
-    }
-    if (is_failure(out.verdict)) {
-      ++m_res.failed_trials;
-    }
-    record(p, out, s, planner.name());
-    planner.observe(out);
-    keep_claim();
-    if (out.verdict == Verdict::ProfileMismatch && p.op != kRetrainedOp) {
-      if (auto hash = retrain_for(p.config)) {
-        retry = p;
-        retry->config.pgo = *hash;
-        retry->op = kRetrainedOp;
-        retry->rationale = "the same flags with a profile trained with them (gcc's coverage mismatch)";
-      }
-    }
-    double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-    double eta = done > 0 ? elapsed / done * (m_budget - done) : 0;
-    m_env.progress->trial({m_tu.source_rel, done, m_budget, std::string(to_string(out.verdict)), out.speedup, best,
-                           eta, p.op, p.config});
-    if (stop_for_no_gain(done, m_budget, best, m_threshold, m_can_hand_on, planner.has_pending_seeds())) {
-      m_env.progress->line(fmt::format("[{}] no gain after {} trials; moving on", m_tu.source_rel, done));
-      break;
-    }
-  }
+  m_screening.emplace(std::move(setup));
+  m_planner_name = planner.name();
+  m_profile_bound = pgo ? pgo->bound() : 0;
+  m_started = Clock::now();
+  TrialTally tally;
+  const TrialLimits limits{m_tu.source_rel, m_budget, m_threshold, m_can_hand_on};
+  const bool ok = run_trial_loop(planner, pgo ? &*pgo : nullptr, history, limits, *this, tally);
+  m_res.trials = tally.trials;
+  m_res.repeats = tally.repeats;
+  m_res.profile_trials = tally.profile_trials;
   m_env.progress->clear();
   if (std::string report = planner.report(); !report.empty()) {
     m_summary.notes.push_back(m_tu.source_rel + ": " + report);
   }
-  return true;
+  return ok;
 }
+
+std::optional<TrialOutcome> TuTuning::screen(const Proposal& p, int number) {
+  Screened s = m_screening->screen(p, number);
+  if (s.fatal) {
+    fail(*s.fatal);
+    return std::nullopt;
+  }
+  const TrialOutcome& out = s.outcome;
+  if (out.verdict == Verdict::Ok) {
+    m_candidates.push_back({p.config, *out.speedup, p.op, p.rationale});
+  }
+  if (is_failure(out.verdict)) {
+    ++m_res.failed_trials;
+  }
+  if (out.verdict == Verdict::Unmeasurable && !m_said_unmeasurable) {
+    m_said_unmeasurable = true;
+    m_env.progress->line(fmt::format("[{}] callgrind cannot run the code of {} on this CPU (valgrind decodes no "
+                                     "AVX-512): such candidates cost no trial and are not kept; --objective "
+                                     "time measures them",
+                                     m_tu.source_rel, p.config.display()));
+  }
+  record(p, out, s, m_planner_name);
+  keep_claim();
+  return out;
+}
+
+std::optional<std::string> TuTuning::profile_for(const Proposal& p) {
+  if (p.op == kRetrainedOp) {
+    return retrain_for(p.config);
+  }
+  // Trained only now, after the plain search: a TU that never gets here pays nothing for PGO.
+  if (m_profile.empty() && !train()) {
+    return std::nullopt;
+  }
+  return m_profile;
+}
+
+bool TuTuning::stopped() const { return tune_stop_requested() || m_env.out_of_time(); }
+
+void TuTuning::shown(const Proposal& p, const TrialOutcome& out, const TrialTally& tally) {
+  // The session's totals: the budget's trials and, apart, the profile trials.
+  m_summary.trials += tally.last_counted ? 1 : 0;
+  m_summary.profile_trials += tally.last_profile_counted ? 1 : 0;
+  m_res.trials = tally.trials;
+  m_res.repeats = tally.repeats;
+  m_res.profile_trials = tally.profile_trials;
+  const int ran = tally.trials + tally.profile_trials;
+  const int left = (m_budget - tally.trials) + std::max(0, m_profile_bound - tally.profile_trials);
+  double elapsed = std::chrono::duration<double>(Clock::now() - m_started).count();
+  double eta = ran > 0 ? elapsed / ran * left : 0;
+  m_env.progress->trial({m_tu.source_rel, tally.trials, m_budget, std::string(to_string(out.verdict)), out.speedup,
+                         tally.best, eta, p.op, p.config, tally.profile_trials});
+}
+
+void TuTuning::say(const std::string& line) { m_env.progress->line(line); }
 
 // Fresh interleaved runs of the best few, so the reported gain is not the lucky
 // draw that made them look best.
@@ -742,22 +734,28 @@ TuResult TuTuning::run(const TrialHistory& all_history) {
     m_env.progress->line(planner_status);
   }
   // A resumed session: what this TU already tried, for the planner and for confirmation.
-  std::vector<TrialOutcome> history;
+  // The planner gets the plain trials only, as it would without PGO.
+  std::vector<TrialOutcome> history, plain_history;
   for (const auto& t : history_rows) {
     if (t.planner == "confirm") {
       continue;
     }
     history.push_back({t.config, t.op, t.verdict, t.detail, t.speedup, t.speedup_low, t.speedup_high, t.object_hash});
+    if (!t.config.uses_profile()) {
+      plain_history.push_back(history.back());
+    }
     if (t.verdict == Verdict::Ok && t.speedup) {
       m_candidates.push_back({t.config, *t.speedup, t.op, t.detail});
     }
   }
-  if (m_env.pgo && train()) {
-    planner = with_profile_use(std::move(planner));
+  std::optional<PgoSchedule> pgo;
+  if (m_env.pgo) {
+    pgo.emplace(m_budget, m_threshold);
+    pgo->start(history);
   }
   keep_claim();
-  planner->start(planning_context(), history);
-  if (screen_all(*planner, std::move(history))) {
+  planner->start(planning_context(), plain_history);
+  if (screen_all(*planner, pgo, history)) {
     finish(confirm());
   }
   return m_res;

@@ -84,10 +84,11 @@ nlohmann::json TuneSummary::to_json() const {
                         {"config", t.config},
                         {"trials", t.trials},
                         {"failed_trials", t.failed_trials},
-                        {"repeats", t.repeats}});
+                        {"repeats", t.repeats},
+                        {"profile_trials", t.profile_trials}});
   }
   nlohmann::json j = {{"session", session_id}, {"state", std::string(to_string(state))},   {"objective", objective},
-                      {"tus", tus_json},       {"trials", trials}, {"seconds", seconds},
+                      {"tus", tus_json},       {"trials", trials}, {"profile_trials", profile_trials}, {"seconds", seconds},
                       {"notes", notes}, {"worth", worth.to_json()}};
   if (program_measured) {
     j["program"] = {{"speedup", program_speedup}, {"low", program_low}, {"high", program_high}};

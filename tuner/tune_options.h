@@ -68,6 +68,7 @@ struct TuResult {
   int trials = 0;        // measured trials, what the budget counts
   int failed_trials = 0;
   int repeats = 0;       // candidates whose code was already measured (free)
+  int profile_trials = 0; // --pgo: trials with a profile, on top of the budget (tuner/pgo_schedule.h)
 };
 
 struct TuneSummary {
@@ -81,6 +82,7 @@ struct TuneSummary {
   double native_speedup = 1, native_low = 1, native_high = 1;
   bool native_measured = false;
   int trials = 0;
+  int profile_trials = 0; // on top of `trials`, which the budget counts
   double seconds = 0;
   std::vector<std::string> notes;
   PlannerWorth worth; // JSON key "worth"

@@ -6,7 +6,8 @@
 # (instruction counts: deterministic), so the winner is refused, with the
 # exact reason, and no winner is stored. Without --bench-holdout the same
 # session keeps the PGO winner, unless --verify runs the other input: the
-# verify run is then the holdout (issue 15, point 3).
+# verify run is then the holdout (issue 15, point 3), whose note a resumed
+# session does not repeat.
 source "$(dirname "$0")/lib/common.bash"
 require valgrind sqlite3 make clang llvm-profdata-14
 export LLMCC_CC=clang
@@ -79,5 +80,30 @@ tune --verify "./prog 200000 6" --bench-holdout "./prog 200000 1"
 assert_contains "$(notes)" "PGO kept" "the --bench-holdout input decides"
 [[ "$(notes)" != *"PGO holdout input: the --verify command"* ]] || fail "the verify note with --bench-holdout"
 assert_eq "$(field status)" "tuned" "the profile stands (both)"
+
+note "a resumed session does not say the holdout note again"
+new_project resumed
+# The benchmark interrupts the session (Ctrl-C) on its third run, the first
+# candidate's: the interrupted run prints its summary, the note in it.
+cat >bench.sh <<'SH'
+#!/bin/sh
+n=$(($(cat runs 2>/dev/null || echo 0) + 1))
+echo "$n" >runs
+[ "$n" -eq 3 ] && kill -INT "$PPID"
+exec ./prog 200000 1
+SH
+chmod +x bench.sh
+rc=0
+llmcc tune --build-dir . --bench ./bench.sh --binary prog --tu kern.c --objective instructions --budget 2 --pgo \
+  --verify "./prog 200000 6" --json >"$WORK/summary.json" 2>"$WORK/progress.txt" || rc=$?
+assert_eq "$rc" "130" "the first run was interrupted"
+assert_eq "$(notes | grep -c 'PGO holdout input')" "1" "the interrupted run says the note"
+llmcc tune --resume --build-dir . --json >"$WORK/summary.json" 2>"$WORK/progress.txt" \
+  || fail "resume failed: $(tail -5 "$WORK/progress.txt")"
+assert_eq "$(notes | grep -c 'PGO holdout input')" "0" "the resumed run does not say it again"
+stored=$(sqlite3 "$LLMCC_DIR/llmcc.db" "SELECT summary_json FROM sessions" |
+  python3 -c 'import json,sys; print(sum(n.startswith("PGO holdout input") for n in json.load(sys.stdin)["notes"]))')
+assert_eq "$stored" "1" "the stored summary keeps it once"
+assert_eq "$(sqlite3 "$LLMCC_DIR/llmcc.db" "SELECT state FROM sessions")" "done" "the session finished"
 
 pass "the PGO overfitting guard"

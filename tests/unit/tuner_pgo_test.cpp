@@ -5,7 +5,8 @@
 #include "flags/allow_list.h"
 #include "flags/tune_config.h"
 #include "tests/support/temp_dir.h"
-#include "tuner/pgo_planner.h"
+#include "tuner/pgo_schedule.h"
+#include "tuner/screening.h"
 #include "util/fs.h"
 #include "util/hash.h"
 #include "wrapper/profile_flags.h"
@@ -117,68 +118,121 @@ TEST(PgoFlags, GccGetsItsGcdaUnderTheObjectName) {
   EXPECT_EQ(fs::read_file(use_dir + "/#b#k.gcda").value_or(""), "profile bytes");
 }
 
-// A planner that proposes -O1, -O2, -O3 in turn.
-class ListPlanner : public Planner {
-public:
-  std::string name() const override { return "list"; }
-  void start(const PlanningContext&, const std::vector<TrialOutcome>& history) override {
-    seen_history = history.size();
+TrialOutcome plain(const std::string& opt, double speedup, Verdict v = Verdict::Ok, std::string detail = "") {
+  TuneConfig c;
+  c.opt_level = opt;
+  TrialOutcome o{c, "seed", v, std::move(detail), std::nullopt, std::nullopt, std::nullopt};
+  if (v == Verdict::Ok) {
+    o.speedup = o.speedup_low = o.speedup_high = speedup;
   }
-  std::vector<Proposal> propose(size_t) override {
-    if (m_next >= 3) {
-      return {};
-    }
-    TuneConfig c;
-    c.opt_level = "-O" + std::to_string(++m_next);
-    return {{c, "seed", ""}};
-  }
-  void observe(const TrialOutcome& o) override { observed.push_back(o.config.display()); }
-  size_t seen_history = 0;
-  std::vector<std::string> observed;
-
-private:
-  int m_next = 0;
-};
-
-TEST(PgoPlanner, TriesProfileAloneFirstThenWithEachBestConfig) {
-  auto inner = std::make_unique<ListPlanner>();
-  ListPlanner* list = inner.get();
-  auto planner = with_profile_use(std::move(inner));
-  planner->start(PlanningContext{}, {});
-  std::vector<std::string> order;
-  const std::map<std::string, double> speedup = {{"-O1", 0.9}, {"-O2", 1.1}, {"-O3", 1.05}};
-  while (true) {
-    auto p = planner->propose(1);
-    if (p.empty()) {
-      break;
-    }
-    TuneConfig c = p.front().config;
-    order.push_back(c.display());
-    if (c.pgo == kPgoRequest) {
-      c.pgo = kHash; // as tu_tuning resolves it
-    }
-    TrialOutcome o{c, p.front().op, Verdict::Ok, "", speedup.count(c.opt_level) ? speedup.at(c.opt_level) : 1.2,
-                   std::nullopt, std::nullopt};
-    planner->observe(o);
-  }
-  EXPECT_EQ(order, (std::vector<std::string>{"pgo=use", "-O1", "-O2", "-O2 pgo=use", "-O3"}));
-  EXPECT_EQ(list->observed, (std::vector<std::string>{"-O1", "-O2", "-O3"}));
+  return o;
 }
 
-TEST(PgoPlanner, AResumedSessionDoesNotRepeatProfileTrials) {
-  auto inner = std::make_unique<ListPlanner>();
-  ListPlanner* list = inner.get();
-  auto planner = with_profile_use(std::move(inner));
+// The profile trials a schedule proposes, as "op config", resolving each as
+// tu_tuning does and answering with `verdict`.
+std::vector<std::string> drain(PgoSchedule& s, Verdict verdict = Verdict::Ok) {
+  std::vector<std::string> out;
+  while (auto p = s.next()) {
+    EXPECT_EQ(p->config.pgo, kPgoRequest);
+    out.push_back(p->op + " " + p->config.display());
+    TuneConfig c = p->config;
+    c.pgo = kHash;
+    s.observe({c, p->op, verdict, "", 1.3, 1.3, 1.3});
+  }
+  return out;
+}
+
+TEST(PgoSchedule, TheBoundIsTwoPlusOnePer12Trials) {
+  EXPECT_EQ(profile_trial_bound(1), 2);
+  EXPECT_EQ(profile_trial_bound(11), 2);
+  EXPECT_EQ(profile_trial_bound(12), 3);
+  EXPECT_EQ(profile_trial_bound(30), 4);
+  EXPECT_EQ(profile_trial_bound(40), 5);
+}
+
+TEST(PgoSchedule, PgoAloneThenTheBestPlainConfigsThatAreRealGains) {
+  PgoSchedule s(24, 0.01); // 4 profile trials at most
+  s.observe(plain("-O1", 1.10));
+  s.observe(plain("-O3", 1.20));
+  s.observe(plain("-Os", 0.95));
+  s.observe(plain("-O2", 1.005)); // beats the baseline, but not by the minimum gain
+  s.observe(plain("-Oz", 1.20, Verdict::Ok, kSameAsEarlier)); // -O3's code: no twin of its own
+  s.observe(plain("-Ofast", 0, Verdict::Crash));
+  EXPECT_FALSE(s.plain_search_over());
+  EXPECT_EQ(drain(s), (std::vector<std::string>{"pgo pgo=use", "pgo -O3 pgo=use", "pgo -O1 pgo=use"}));
+  EXPECT_EQ(s.used(), 3);
+}
+
+TEST(PgoSchedule, TheBoundStopsTheTwins) {
+  PgoSchedule s(12, 0.01); // 3
+  s.observe(plain("-O1", 1.5));
+  s.observe(plain("-O3", 1.6));
+  s.observe(plain("-Os", 1.5)); // ties keep the trial order
+  s.observe(plain("-Oz", 1.4));
+  EXPECT_EQ(drain(s), (std::vector<std::string>{"pgo pgo=use", "pgo -O3 pgo=use", "pgo -O1 pgo=use"}));
+  EXPECT_EQ(s.used(), s.bound());
+}
+
+TEST(PgoSchedule, TheFinalBestGetsItsTwinEvenBelowTheMinimumGain) {
+  PgoSchedule s(12, 0.01);
+  s.observe(plain("-O3", 1.004));
+  s.observe(plain("-O1", 1.002));
+  EXPECT_EQ(drain(s), (std::vector<std::string>{"pgo pgo=use", "pgo -O3 pgo=use"}));
+}
+
+TEST(PgoSchedule, NothingBeatTheBaselineSoOnlyPgoAlone) {
+  PgoSchedule s(12, 0.01);
+  s.observe(plain("-O1", 0.9));
+  s.observe(plain("-O3", 1.0, Verdict::Identical, "same object code as the baseline"));
+  EXPECT_EQ(drain(s), (std::vector<std::string>{"pgo pgo=use"}));
+}
+
+TEST(PgoSchedule, AMismatchedTrialIsRetriedOnceWithinItsProfileTrial) {
+  PgoSchedule s(12, 0.01);
+  s.observe(plain("-O3", 1.2));
+  s.observe(plain("-O1", 1.1));
+  std::vector<std::string> order;
+  while (auto p = s.next()) {
+    order.push_back(p->op + " " + p->config.display());
+    TuneConfig c = p->config;
+    c.pgo = kHash;
+    // gcc: every config but the user's own changes the early-pass flags.
+    bool mismatch = !c.opt_level.empty() && p->op == kProfileOp;
+    s.observe({c, p->op, mismatch ? Verdict::ProfileMismatch : Verdict::Ok, "", 1.3, 1.3, 1.3});
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"pgo pgo=use", "pgo -O3 pgo=use", "pgo-retrain -O3 pgo=use",
+                                             "pgo -O1 pgo=use", "pgo-retrain -O1 pgo=use"}));
+  EXPECT_EQ(s.used(), 3);
+  // A retrained trial that mismatches again is not retried.
+  PgoSchedule t(12, 0.01);
+  t.observe(plain("-O3", 1.2));
+  EXPECT_EQ(drain(t, Verdict::ProfileMismatch),
+            (std::vector<std::string>{"pgo pgo=use", "pgo-retrain pgo=use", "pgo -O3 pgo=use", "pgo-retrain -O3 pgo=use"}));
+}
+
+TEST(PgoSchedule, AResumedSessionKeepsItsProfileTrialsAndItsPendingRetrain) {
   TuneConfig pgo_only;
   pgo_only.pgo = kHash;
-  TuneConfig o2;
-  o2.opt_level = "-O2";
-  planner->start(PlanningContext{}, {{pgo_only, "pgo", Verdict::Ok, "", 1.1, std::nullopt, std::nullopt},
-                                     {o2, "seed", Verdict::Ok, "", 1.2, std::nullopt, std::nullopt}});
-  EXPECT_EQ(list->seen_history, 1u);
-  auto p = planner->propose(1);
-  ASSERT_EQ(p.size(), 1u);
-  EXPECT_EQ(p.front().config.display(), "-O2 pgo=use");
+  TuneConfig o3_pgo;
+  o3_pgo.opt_level = "-O3";
+  o3_pgo.pgo = kHash;
+  PgoSchedule s(12, 0.01);
+  s.start({plain("-O3", 1.2), plain("-O1", 1.1), {pgo_only, kProfileOp, Verdict::Ok, "", 1.1, 1.1, 1.1},
+           {o3_pgo, kProfileOp, Verdict::ProfileMismatch, "coverage-mismatch", std::nullopt, std::nullopt,
+            std::nullopt}});
+  EXPECT_TRUE(s.plain_search_over());
+  EXPECT_EQ(s.used(), 2);
+  EXPECT_EQ(drain(s), (std::vector<std::string>{"pgo-retrain -O3 pgo=use", "pgo -O1 pgo=use"}));
+  // Killed after the retrain: nothing is repeated.
+  PgoSchedule r(12, 0.01);
+  r.start({plain("-O3", 1.2), plain("-O1", 1.1), {pgo_only, kProfileOp, Verdict::Ok, "", 1.1, 1.1, 1.1},
+           {o3_pgo, kProfileOp, Verdict::ProfileMismatch, "", std::nullopt, std::nullopt, std::nullopt},
+           {o3_pgo, kRetrainedOp, Verdict::Ok, "", 1.3, 1.3, 1.3}});
+  EXPECT_EQ(drain(r), (std::vector<std::string>{"pgo -O1 pgo=use"}));
+  // Without profile trials in the history, the plain search goes on.
+  PgoSchedule q(12, 0.01);
+  q.start({plain("-O3", 1.2)});
+  EXPECT_FALSE(q.plain_search_over());
 }
 
 } // namespace

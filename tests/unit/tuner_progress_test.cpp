@@ -83,6 +83,28 @@ TEST(Progress, ATrialLineFitsTheWidth) {
             "[src/kernels/kernel.c]  3/40 compile_error       - best 1.120x ETA 1m15s " + t.config.display());
 }
 
+TEST(Progress, AProfileTrialSaysItUsesTheProfileAndCountsApart) {
+  TuneConfig c = config("-O3", {"-march=native", "-fno-math-errno", "-fpeel-loops"});
+  c.pgo = "0123456789abcdef0123456789abcdef";
+  TrialLine t{"kernel.c", 12, 12, "ok", 1.412, 1.412, 3, "pgo", c, 2};
+  EXPECT_EQ(format_trial_line(t, 120, false),
+            "[kernel.c] 12/12 (+2 profile) ok       1.412x best 1.412x ETA 3s -O3 -march=native pgo=use "
+            "+fno-math-errno +fpeel-loops");
+  // Shortened, it still names the profile.
+  EXPECT_EQ(format_trial_line(t, 110, false),
+            "[kernel.c] 12/12 (+2 profile) ok 1.412x best 1.412x ETA 3s -O3 -march=native pgo=use +fno-math-errno "
+            "+1 more");
+  TuneConfig alone;
+  alone.pgo = kPgoRequest;
+  EXPECT_EQ(config_difference(alone), "(default) pgo=use");
+  EXPECT_EQ(config_from_display("-O3 -march=native pgo=use").pgo, kPgoRequest);
+  // Plain trials of a --pgo session show as before.
+  t.profile = 0;
+  t.config.pgo.clear();
+  EXPECT_EQ(format_trial_line(t, 120, false),
+            "[kernel.c] 12/12 ok       1.412x best 1.412x ETA 3s -O3 -march=native +fno-math-errno +fpeel-loops");
+}
+
 TEST(Progress, CutsWithAMark) {
   EXPECT_EQ(fit_to_width("abcdefghij", 10), "abcdefghij");
   EXPECT_EQ(fit_to_width("abcdefghijk", 10), "abcdefg...");
