@@ -57,12 +57,14 @@ std::string replace_all(std::string s, std::string_view from, std::string_view t
   if (from.empty()) {
     return s;
   }
-  size_t pos = 0;
-  while ((pos = s.find(from, pos)) != std::string::npos) {
-    s.replace(pos, from.size(), to);
-    pos += to.size();
+  // Appending into a new string is linear, and it keeps gcc 12 from a false -Wrestrict on replace().
+  std::string out;
+  size_t start = 0;
+  for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, start)) {
+    out.append(s, start, pos - start).append(to);
+    start = pos + from.size();
   }
-  return s;
+  return out.append(s, start);
 }
 
 std::string one_line(std::string s, size_t max_chars) {

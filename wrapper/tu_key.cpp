@@ -74,8 +74,9 @@ Expected<std::string> compute_tu_key(const TuContext& tu) {
   }
   opts.cwd = tu.cwd;
   opts.timeout_sec = 300;
-  // The wrapper must not see itself through a compiler that calls `cc` again.
-  opts.env_set["LLMCC_DISABLE"] = "1";
+  // The wrapper must not see itself through a compiler that calls `cc` again (emplace, as
+  // gcc 12 gives a false -Wrestrict on assigning a string literal).
+  opts.env_set.emplace("LLMCC_DISABLE", "1");
   auto r = run_process(opts);
   if (!r) {
     return Error{r.error()};
