@@ -100,13 +100,15 @@ def tuned(d, binary, bench, cc, llmcc_bin, budget, pgo, objective="time", seed=1
                PATH=llmcc_bin + ":" + os.environ["PATH"])
     run(["make", "-s", "-B", "CC=llmcc", "CFLAGS=-O2"], cwd=d, env=env)
     cmd = ["llmcc", "tune", "--build-dir", ".", "--bench", " ".join(bench), "--budget", str(budget),
-           "--repeats", "3", "--max-tus", "2", "--seed", str(seed), "--objective", objective, "--json", "-q"]
+           "--repeats", "3", "--max-tus", "2", "--seed", str(seed), "--objective", objective, "--json"]
     if pgo:
         cmd.append("--pgo")
-    out = run(cmd, cwd=d, env=env).stdout
-    summary = json.loads(out)
+    r = run(cmd, cwd=d, env=env)
+    summary = json.loads(r.stdout)
+    # The session's progress lines stay with its row: a surprising winner is read from them.
     return {t["source"]: {"winner": t.get("config", "") or t.get("status"), "trials": t.get("trials"),
-                          "profile_trials": t.get("profile_trials", 0)} for t in summary.get("tus", [])}
+                          "profile_trials": t.get("profile_trials", 0), "log": r.stderr}
+            for t in summary.get("tus", [])}
 
 
 def cpu_time(binary_dir, bench):
@@ -170,7 +172,8 @@ def main():
                         configs[v] = tuned(d, binary, bench, cc, llmcc_bin, a.budget, v == "tuned+pgo", a.objective,
                                            a.seed)
                     variants[v] = d
-                    print(f"{cc} {name}: built {v} {configs.get(v, '')}", file=sys.stderr, flush=True)
+                    shown = {tu: {k: x for k, x in c.items() if k != "log"} for tu, c in configs.get(v, {}).items()}
+                    print(f"{cc} {name}: built {v} {shown or ''}", file=sys.stderr, flush=True)
                 times = {v: [] for v in variants}
                 outputs = {}
                 for _ in range(a.rounds):
