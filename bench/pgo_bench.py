@@ -103,11 +103,15 @@ def tuned(d, binary, bench, cc, llmcc_bin, budget, pgo, objective="time", seed=1
            "--repeats", "3", "--max-tus", "2", "--seed", str(seed), "--objective", objective, "--json"]
     if pgo:
         cmd.append("--pgo")
-    r = run(cmd, cwd=d, env=env)
-    summary = json.loads(r.stdout)
-    # The session's progress lines stay with its row: a surprising winner is read from them.
+    summary = json.loads(run(cmd, cwd=d, env=env).stdout)
+
+    def evidence(source):
+        # The trials behind the winner stay with the row: a surprising result is read from them.
+        r = subprocess.run(["llmcc", "explain", source], cwd=d, env=env, text=True, capture_output=True)
+        return r.stdout + r.stderr
+
     return {t["source"]: {"winner": t.get("config", "") or t.get("status"), "trials": t.get("trials"),
-                          "profile_trials": t.get("profile_trials", 0), "log": r.stderr}
+                          "profile_trials": t.get("profile_trials", 0), "log": evidence(t["source"])}
             for t in summary.get("tus", [])}
 
 
