@@ -105,13 +105,18 @@ def tuned(d, binary, bench, cc, llmcc_bin, budget, pgo, objective="time", seed=1
         cmd.append("--pgo")
     summary = json.loads(run(cmd, cwd=d, env=env).stdout)
 
-    def evidence(source):
-        # The trials behind the winner stay with the row: a surprising result is read from them.
-        r = subprocess.run(["llmcc", "explain", source], cwd=d, env=env, text=True, capture_output=True)
-        return r.stdout + r.stderr
-
+    # Every trial of the session stays with the row, a TU without a winner's too: a
+    # surprising result is read from them.
+    r = subprocess.run(["llmcc", "report", "--build-dir", ".", "--format", "json"], cwd=d, env=env, text=True,
+                       capture_output=True)
+    try:
+        whole = json.loads(r.stdout)
+        report = {t.get("source"): dict(t, notes=whole.get("notes", [])) for t in whole.get("tus", [])}
+    except ValueError:
+        report = {}
     return {t["source"]: {"winner": t.get("config", "") or t.get("status"), "trials": t.get("trials"),
-                          "profile_trials": t.get("profile_trials", 0), "log": evidence(t["source"])}
+                          "profile_trials": t.get("profile_trials", 0),
+                          "report": report.get(t["source"], r.stderr)}
             for t in summary.get("tus", [])}
 
 
@@ -176,7 +181,7 @@ def main():
                         configs[v] = tuned(d, binary, bench, cc, llmcc_bin, a.budget, v == "tuned+pgo", a.objective,
                                            a.seed)
                     variants[v] = d
-                    shown = {tu: {k: x for k, x in c.items() if k != "log"} for tu, c in configs.get(v, {}).items()}
+                    shown = {tu: {k: x for k, x in c.items() if k != "report"} for tu, c in configs.get(v, {}).items()}
                     print(f"{cc} {name}: built {v} {shown or ''}", file=sys.stderr, flush=True)
                 times = {v: [] for v in variants}
                 outputs = {}
