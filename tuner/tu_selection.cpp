@@ -43,8 +43,7 @@ Expected<std::vector<TuPlan>> select_tus(const ProgramMap& program, const TuneOp
     TuPlan s;
     s.compile = t.compile;
     std::vector<std::string> args(t.compile.argv.begin() + 1, t.compile.argv.end());
-    std::string root = find_project_root(t.compile.source, config, prefix_map_roots(args, t.compile.cwd));
-    s.source_rel = fs::relative_to(t.compile.source, root).value_or(fs::base_name(t.compile.source));
+    s.source_rel = project_path(t.compile.source, args, t.compile.cwd, config).rel;
     s.share = share;
     return s;
   };
@@ -142,8 +141,7 @@ std::vector<TuPlan> select_tus_by_source(const ProgramMap& program, const Config
   std::vector<TuPlan> out;
   for (const auto& t : program.tus) {
     std::vector<std::string> args(t.compile.argv.begin() + 1, t.compile.argv.end());
-    std::string root = find_project_root(t.compile.source, config, prefix_map_roots(args, t.compile.cwd));
-    std::string rel = fs::relative_to(t.compile.source, root).value_or(fs::base_name(t.compile.source));
+    std::string rel = project_path(t.compile.source, args, t.compile.cwd, config).rel;
     if (uses_lto(args) || std::find(sources.begin(), sources.end(), rel) == sources.end()) {
       continue;
     }

@@ -58,6 +58,14 @@ std::string find_project_root(const std::string& source_abs, const Config& confi
   return outermost.empty() ? start : outermost;
 }
 
+ProjectPath project_path(const std::string& source_abs, const std::vector<std::string>& args, const std::string& cwd,
+                         const Config& config) {
+  ProjectPath p;
+  p.root = find_project_root(source_abs, config, prefix_map_roots(args, cwd));
+  p.rel = fs::relative_to(source_abs, p.root).value_or(fs::base_name(source_abs));
+  return p;
+}
+
 TuContext make_tu_context(const std::string& cwd, const std::string& compiler_path, ClassifiedArgs args,
                           const Config& config) {
   TuContext tu;
@@ -66,8 +74,9 @@ TuContext make_tu_context(const std::string& cwd, const std::string& compiler_pa
   tu.source_abs = fs::absolute(args.source, cwd);
   tu.output_abs = fs::absolute(args.output, cwd);
   tu.args = std::move(args);
-  tu.project_root = find_project_root(tu.source_abs, config, prefix_map_roots(tu.args.args, cwd));
-  tu.source_rel = fs::relative_to(tu.source_abs, tu.project_root).value_or(fs::base_name(tu.source_abs));
+  ProjectPath where = project_path(tu.source_abs, tu.args.args, cwd, config);
+  tu.project_root = std::move(where.root);
+  tu.source_rel = std::move(where.rel);
   return tu;
 }
 

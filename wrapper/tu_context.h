@@ -37,6 +37,16 @@ std::vector<std::string> prefix_map_roots(const std::vector<std::string>& args, 
 std::string find_project_root(const std::string& source_abs, const Config& config,
                               const std::vector<std::string>& declared_roots = {});
 
+// A source compiled with `args` in `cwd`: its checkout root (find_project_root
+// with the roots the command's prefix maps declare) and its path there, as
+// keys, winners and --tu name it (the file name when it lies outside).
+struct ProjectPath {
+  std::string root;
+  std::string rel;
+};
+ProjectPath project_path(const std::string& source_abs, const std::vector<std::string>& args, const std::string& cwd,
+                         const Config& config);
+
 // The context of a single-source compile (`args.kind == Compile`) run in `cwd`.
 TuContext make_tu_context(const std::string& cwd, const std::string& compiler_path, ClassifiedArgs args,
                           const Config& config);
