@@ -19,6 +19,11 @@
 
 namespace llmcc {
 
+bool valgrind_could_not_decode(const std::string& log) {
+  // "vex amd64->IR: unhandled instruction bytes", then SIGILL.
+  return log.find("unhandled instruction bytes") != std::string::npos;
+}
+
 namespace {
 
 double geometric_mean(const std::map<std::string, double>& values) {
@@ -84,16 +89,13 @@ std::string valgrind_error_line(const std::string& dir) {
   return last;
 }
 
-// Whether some process valgrind followed died on an instruction valgrind's
-// decoder (VEX) does not know: "vex amd64->IR: unhandled instruction bytes",
-// then SIGILL. valgrind 3.19 decodes no AVX-512, which -march=native emits on
-// CPUs that have it, so such a candidate is not measurable here; it is not a
-// crash of the program, which runs natively.
-bool valgrind_could_not_decode(const std::string& dir) {
+// Whether some process valgrind followed (one log each in `dir`) died on an
+// instruction valgrind could not decode.
+bool some_log_could_not_decode(const std::string& dir) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     if (starts_with(entry.path().filename().string(), "valgrind.log") &&
-        fs::read_file(entry.path().string()).value_or("").find("unhandled instruction bytes") != std::string::npos) {
+        valgrind_could_not_decode(fs::read_file(entry.path().string()).value_or(""))) {
       return true;
     }
   }
@@ -194,7 +196,7 @@ RunSample run_benchmark(const BenchSpec& spec, Objective objective) {
   s.cpu_sec = r.user_sec + r.sys_sec;
   if (!r.success()) {
     s.failure = r.describe();
-    if (objective == Objective::Instructions && !r.timed_out && valgrind_could_not_decode(tmp->path())) {
+    if (objective == Objective::Instructions && !r.timed_out && some_log_could_not_decode(tmp->path())) {
       s.unmeasurable = true;
       s.failure = fmt::format("{}: callgrind cannot run this program (valgrind does not decode some of its "
                               "instructions, e.g. AVX-512 from -march=native); --objective time measures it",

@@ -48,4 +48,10 @@ struct RunSample {
 // (deterministic; the program's own stdout is still captured).
 RunSample run_benchmark(const BenchSpec& spec, Objective objective);
 
+// Whether valgrind's log says a process died on an instruction valgrind's
+// decoder (VEX) does not know: valgrind 3.19 decodes no AVX-512, which
+// -march=native emits on CPUs that have it. Not a crash of the program, which
+// runs natively: callgrind cannot measure it on this CPU.
+bool valgrind_could_not_decode(const std::string& log);
+
 } // namespace llmcc

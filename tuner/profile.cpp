@@ -263,7 +263,7 @@ Expected<ProfileResult> profile_tus(const BenchSpec& bench, const std::vector<st
   std::error_code ec;
   if (!r || !r->success()) {
     std::filesystem::remove_all(dir, ec);
-    if (r && r->err.find("unhandled instruction bytes") != std::string::npos) {
+    if (r && valgrind_could_not_decode(r->err)) {
       // valgrind's decoder, not the program: AVX-512 from -march=native (benchmark_run.cpp).
       return Error{fmt::format("callgrind cannot run the program on this CPU ({}; valgrind decodes no AVX-512)",
                                r->describe())};
